@@ -1,0 +1,32 @@
+"""Yima (一码听民意): the application factory."""
+from flask import Flask
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create and configure an app; `test_config` overrides the environment."""
+    app = Flask(__name__, instance_relative_config=True)
+
+    from app.config import load_config
+
+    app.config.from_mapping(load_config(app.instance_path))
+    if test_config:
+        app.config.update(test_config)
+
+    from app import cli, i18n, labels, security
+    from app.extensions import csrf, db, limiter, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    i18n.init_app(app)
+    labels.init_app(app)
+    security.init_app(app)
+    cli.init_app(app)
+
+    from app import errors
+    from app.citizen.views import bp as citizen_bp
+
+    errors.init_app(app)
+    app.register_blueprint(citizen_bp)
+    return app

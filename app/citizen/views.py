@@ -1,0 +1,193 @@
+"""The citizen's pages: start, poster landing, submission, receipt and tracking."""
+import re
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, current_app, jsonify, redirect, render_template, session, url_for
+from flask_babel import gettext as _
+from wtforms import SelectChoice
+
+from app import services
+from app.citizen.forms import SuggestionForm, TrackForm
+from app.db import utcnow
+from app.domain import codes
+from app.domain.deadlines import Calendar
+from app.domain.workflow import Kind
+from app.extensions import csrf, db, limiter
+from app.i18n import page_language
+from app.security import no_store
+from qr import receipt as receipt_qr
+
+bp = Blueprint("citizen", __name__)
+
+POSTER_CODE = re.compile(r"^[A-Za-z0-9]{4,16}$")
+REMEMBERED_PINS = 5
+
+
+def policy() -> services.Policy:
+    """The configured clocks, as the services want them."""
+    cfg = current_app.config
+    calendar = Calendar.from_strings(cfg["BABEL_DEFAULT_TIMEZONE"], cfg["HOLIDAYS"], cfg["MAKEUP_WORKDAYS"])
+    return services.Policy(calendar=calendar, accept_days=cfg["ACCEPT_DAYS"])
+
+
+def tracking_url(token: str) -> str:
+    """The printed tracking URL, always from PUBLIC_BASE_URL, never from the request."""
+    return f"{current_app.config['PUBLIC_BASE_URL']}/t/{token}"
+
+
+@bp.get("/")
+def index():
+    """Start: file a suggestion or look one up."""
+    return render_template("citizen/index.html")
+
+
+@bp.route("/p/<code>", methods=["GET", "POST"])
+@csrf.exempt  # the form checks its own CSRF token, so an expired one keeps the citizen's text
+@limiter.limit(lambda: current_app.config["SUBMIT_RATE_LIMIT"], methods=["POST"])
+def poster(code: str):
+    """A posted QR's landing: the form, routed by the poster; every opening counts as a scan."""
+    if not POSTER_CODE.match(code):
+        abort(404)
+    try:
+        found = services.find_poster(db.session, code)
+    except services.NotFound:
+        abort(404)
+    return _suggestion_form(found)
+
+
+@bp.route("/submit", methods=["GET", "POST"])
+@csrf.exempt  # as above
+@limiter.limit(lambda: current_app.config["SUBMIT_RATE_LIMIT"], methods=["POST"])
+def submit():
+    """The form without a poster: routed by category, else to the dispatch centre."""
+    return _suggestion_form(None)
+
+
+def _suggestion_form(poster):
+    form = SuggestionForm()
+    lang = page_language()
+    categories = services.active_categories(db.session)
+    form.category.choices = [SelectChoice(0, _("Not sure / other"))] + [
+        SelectChoice(c.id, c.display_name(lang)) for c in categories
+    ]
+    if not form.is_submitted():
+        form.submission_key.data = codes.new_submission_key()
+        form.category.data = poster.category_id if poster and poster.active and poster.category_id else 0
+        if poster is not None:
+            services.record_scan(db.session, poster, utcnow())
+            db.session.commit()
+    elif form.validate():
+        receipt = services.submit_suggestion(
+            db.session, _submission(form, poster), policy(), current_app.config["SECRET_KEY"], utcnow()
+        )
+        db.session.commit()
+        _remember_pin(receipt)
+        return redirect(url_for("citizen.track", token=receipt.token), code=303)
+    elif not codes.SUBMISSION_KEY_PATTERN.match(form.submission_key.data or ""):
+        form.submission_key.data = codes.new_submission_key()
+    # An expired page keeps the citizen's text; the fresh CSRF token rendered below lets them resend it.
+    expired = bool(form.csrf_token.errors or form.submission_key.errors)
+    return render_template("citizen/submit.html", form=form, poster=poster, expired=expired)
+
+
+def _submission(form: SuggestionForm, poster) -> services.Submission:
+    anonymous = form.anonymous.data
+    return services.Submission(
+        submission_key=form.submission_key.data,
+        kind=Kind(form.kind.data),
+        text=form.text.data,
+        category_id=form.category.data or None,
+        location=form.location.data or "",
+        citizen_name=None if anonymous else (form.name.data or None),
+        citizen_phone=None if anonymous else (form.phone.data or None),
+        poster_code=poster.code if poster else None,
+        language=str(session.get("lang") or current_app.config["BABEL_DEFAULT_LOCALE"]),
+    )
+
+
+def _remember_pin(receipt: services.Receipt) -> None:
+    """Keep the last few PINs in the signed session so the receipt can show them again."""
+    pins = dict(session.get("pins", {}))
+    pins[receipt.suggestion.receipt_code] = receipt.pin
+    session["pins"] = dict(list(pins.items())[-REMEMBERED_PINS:])
+
+
+def _case_for_token(token: str):
+    try:
+        return services.find_by_token(db.session, token)
+    except services.NotFound:
+        abort(404)
+
+
+@bp.get("/t/<token>")
+@no_store
+def track(token: str):
+    """Tracking: the receipt with its QR, the status, the unit, the deadline and the timeline."""
+    case = _case_for_token(token)
+    return render_template(
+        "citizen/track.html",
+        case=case,
+        token=token,
+        pin=session.get("pins", {}).get(case.receipt_code),
+        timeline=services.public_timeline(case),
+        code=codes.grouped(case.receipt_code),
+    )
+
+
+@bp.get("/t/<token>/qr.svg")
+@no_store
+def track_qr_svg(token: str):
+    """The receipt QR as SVG."""
+    _case_for_token(token)
+    return Response(receipt_qr.svg(tracking_url(token)), mimetype="image/svg+xml")
+
+
+@bp.get("/t/<token>/qr.png")
+@no_store
+def track_qr_png(token: str):
+    """The receipt QR as a PNG download."""
+    case = _case_for_token(token)
+    response = Response(receipt_qr.png(tracking_url(token)), mimetype="image/png")
+    response.headers["Content-Disposition"] = f'attachment; filename="yima-{case.receipt_code}.png"'
+    return response
+
+
+@bp.route("/track", methods=["GET", "POST"])
+@no_store
+@limiter.limit(lambda: current_app.config["TRACK_RATE_LIMIT"], methods=["POST"])
+def lookup():
+    """Look a case up by receipt code and PIN."""
+    form = TrackForm()
+    if form.validate_on_submit():
+        try:
+            case = services.find_by_code_and_pin(db.session, form.code.data, form.pin.data)
+        except services.NotFound:
+            return render_template("citizen/lookup.html", form=form, not_found=True), 404
+        session["tracked_case"] = case.id
+        return redirect(url_for("citizen.tracked"), code=303)
+    return render_template("citizen/lookup.html", form=form, not_found=False)
+
+
+@bp.get("/track/case")
+@no_store
+def tracked():
+    """The case found by code and PIN in this browser session."""
+    case_id = session.get("tracked_case")
+    case = db.session.get(services.Suggestion, case_id) if case_id else None
+    if case is None:
+        return redirect(url_for("citizen.lookup"))
+    return render_template(
+        "citizen/track.html", case=case, token=None, pin=None,
+        timeline=services.public_timeline(case), code=codes.grouped(case.receipt_code),
+    )
+
+
+@bp.get("/healthz")
+def healthz():
+    """Liveness and the database's state, as JSON."""
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+    except Exception:  # noqa: BLE001 - any failure means the database is not usable
+        db.session.rollback()
+        return jsonify(status="error", database="unavailable"), 503
+    return jsonify(status="ok", database="ok")

@@ -1,0 +1,1 @@
+"""Yima's rules in plain Python: no Flask, no SQLAlchemy, `now` always passed in."""

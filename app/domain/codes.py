@@ -1,0 +1,89 @@
+"""Receipt codes, tracking tokens, PINs and poster codes.
+
+A receipt code is read aloud over the phone and typed by elderly citizens, so its
+alphabet drops the look-alikes 0/O and 1/I/L. What is left has 31 symbols, a prime:
+a weighted check character over a prime modulus catches every single wrong
+character and every swap of two neighbours (the weights differ, and no non-zero
+difference of weights or values is a multiple of 31).
+"""
+import base64
+import hashlib
+import hmac
+import re
+import secrets
+
+ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+_VALUE = {c: i for i, c in enumerate(ALPHABET)}
+MODULUS = len(ALPHABET)  # 31, prime
+BODY_LENGTH = 8
+GROUP = 3
+RECEIPT_PATTERN = re.compile(rf"^[{ALPHABET}]{{{BODY_LENGTH + 1}}}$")
+
+
+def check_character(body: str) -> str:
+    """Return the character that makes sum(position * value) a multiple of 31."""
+    total = sum((i + 1) * _VALUE[c] for i, c in enumerate(body))
+    weight = len(body) + 1
+    # Solve total + weight * x == 0 (mod 31) for x; weight is invertible as 31 is prime.
+    x = (-total * pow(weight, -1, MODULUS)) % MODULUS
+    return ALPHABET[x]
+
+
+def is_valid(code: str) -> bool:
+    """Tell whether a normalised code has the right shape and check character."""
+    if not RECEIPT_PATTERN.match(code):
+        return False
+    return sum((i + 1) * _VALUE[c] for i, c in enumerate(code)) % MODULUS == 0
+
+
+def new_receipt_code() -> str:
+    """Draw a random (never sequential) receipt code, normalised, check character included."""
+    body = "".join(secrets.choice(ALPHABET) for _ in range(BODY_LENGTH))
+    return body + check_character(body)
+
+
+def normalise(typed: str) -> str:
+    """Turn what a person typed ('k7m-4xp 9qc') into the stored form ('K7M4XP9QC')."""
+    return re.sub(r"[\s\-_.·]", "", typed or "").upper()
+
+
+def grouped(code: str) -> str:
+    """Show a code in groups of three for reading aloud: 'K7M-4XP-9QC'."""
+    return "-".join(code[i:i + GROUP] for i in range(0, len(code), GROUP))
+
+
+def new_poster_code(length: int = 6) -> str:
+    """Draw a short random poster code from the same unambiguous alphabet."""
+    return "".join(secrets.choice(ALPHABET) for _ in range(length))
+
+
+def derive_secret(secret_key: str, purpose: str, submission_key: str) -> bytes:
+    """HMAC the form's submission key so a retried form yields the very same receipt."""
+    message = f"yima:{purpose}:{submission_key}".encode()
+    return hmac.new(secret_key.encode(), message, hashlib.sha256).digest()
+
+
+def tracking_token(secret_key: str, submission_key: str) -> str:
+    """A 192-bit URL-safe tracking token, derived from the one-time submission key."""
+    raw = derive_secret(secret_key, "token", submission_key)[:24]
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def pin(secret_key: str, submission_key: str) -> str:
+    """A six-digit PIN, derived like the token so a retry shows the same one."""
+    raw = derive_secret(secret_key, "pin", submission_key)
+    return f"{int.from_bytes(raw[:8], 'big') % 1_000_000:06d}"
+
+
+def hash_secret(value: str) -> str:
+    """Hash a token or PIN for storage; only hashes ever reach the database."""
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def new_submission_key() -> str:
+    """A random one-time key put in each form, 128 bits."""
+    return secrets.token_urlsafe(16)
+
+
+SUBMISSION_KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{22}$")
+TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{32}$")

@@ -1,0 +1,43 @@
+"""Friendly error pages that never say whether a code exists."""
+from flask import jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+
+def _page(status: int, title: str, message: str):
+    if request.path.startswith("/api/") or request.path == "/healthz":
+        return jsonify(error=title), status
+    return render_template("errors/error.html", title=title, message=message), status
+
+
+def handle_http(error: HTTPException):
+    """Render any HTTP error as a page in the reader's language."""
+    if error.code == 404:
+        return _page(404, _("Not found"), _(
+            "We could not find this page. Check the link or the receipt code and PIN, "
+            "or file a new suggestion."))
+    if error.code == 429:
+        return _page(429, _("Too many attempts"), _(
+            "Please wait a few minutes before trying again."))
+    if error.code == 413:
+        return _page(413, _("Too much text"), _("What you sent is too large."))
+    if isinstance(error, CSRFError):
+        return _page(400, _("This page has expired"), _(
+            "Please go back, reload the page and try again."))
+    return _page(error.code or 500, _("Something went wrong"), _(
+        "Please try again in a moment."))
+
+
+def handle_unexpected(error: Exception):
+    """A crash becomes a calm 500 page; the log keeps the details."""
+    from flask import current_app
+
+    current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
+    return _page(500, _("Something went wrong"), _("Please try again in a moment."))
+
+
+def init_app(app) -> None:
+    """Install the error handlers."""
+    app.register_error_handler(HTTPException, handle_http)
+    app.register_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,66 @@
+"""Words for the domain's enums, in the page's language (lazy, resolved at render time)."""
+from flask_babel import lazy_gettext as _l
+
+from app.domain.workflow import Action, CaseState, Channel, Kind, Role
+
+STATUS = {
+    CaseState.SUBMITTED: _l("Waiting to be accepted"),
+    CaseState.ACCEPTED: _l("Being handled"),
+    CaseState.REPLIED: _l("Replied"),
+    CaseState.REVIEW: _l("Under review"),
+    CaseState.RE_REVIEW: _l("Under re-review"),
+    CaseState.CLOSED: _l("Closed"),
+    CaseState.REJECTED: _l("Not accepted"),
+    CaseState.MERGED: _l("Merged with a related case"),
+}
+
+KIND = {
+    Kind.SUGGESTION: _l("Suggestion"),
+    Kind.COMPLAINT: _l("Complaint"),
+    Kind.CONSULTATION: _l("Question"),
+    Kind.PRAISE: _l("Praise"),
+}
+
+CHANNEL = {
+    Channel.POSTER: _l("Posted QR code"),
+    Channel.WEB: _l("Website"),
+    Channel.COUNTER: _l("Service counter"),
+    Channel.HOTLINE: _l("Hotline"),
+}
+
+ROLE = {
+    Role.HANDLER: _l("Handler"),
+    Role.LEAD: _l("Unit lead"),
+    Role.DISPATCHER: _l("Dispatcher"),
+    Role.SUPERVISOR: _l("Supervisor"),
+    Role.ADMIN: _l("Administrator"),
+}
+
+# How each public event reads on the citizen's timeline.
+EVENT = {
+    Action.SUBMIT: _l("Received"),
+    Action.ACCEPT: _l("Accepted for handling"),
+    Action.REJECT: _l("Not accepted"),
+    Action.FORWARD: _l("Forwarded to the responsible unit"),
+    Action.RETURN: _l("Sent back to the dispatch centre"),
+    Action.ASSIGN: _l("Assigned"),
+    Action.NOTE: _l("Note"),
+    Action.REPLY: _l("Replied"),
+    Action.EXTEND: _l("Deadline extended"),
+    Action.MERGE: _l("Merged with a related case"),
+    Action.URGE: _l("Urged by a supervisor"),
+    Action.MARK_REPORT: _l("Marked as a report"),
+    Action.RATE: _l("Rated"),
+    Action.REQUEST_REVIEW: _l("Review requested"),
+    Action.FOLLOW_UP: _l("Follow-up message"),
+    Action.CLOSE: _l("Closed"),
+    Action.FLAG_OVERDUE: _l("Overdue"),
+    Action.REVEAL_PHONE: _l("Phone number viewed"),
+}
+
+
+def init_app(app) -> None:
+    """Make the label tables available to every template."""
+    app.jinja_env.globals.update(
+        STATUS_LABEL=STATUS, KIND_LABEL=KIND, CHANNEL_LABEL=CHANNEL, ROLE_LABEL=ROLE, EVENT_LABEL=EVENT
+    )

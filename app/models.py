@@ -1,0 +1,196 @@
+"""Typed ORM models: org units, staff users, categories, posters, cases and their events."""
+from datetime import datetime
+from typing import Optional
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db import Base
+from app.domain.workflow import Action, CaseState, Channel, Kind, Role
+
+
+def _enum(enum_cls, name: str) -> sa.Enum:
+    """Store an enum as its value in a string column guarded by a CHECK constraint."""
+    return sa.Enum(
+        enum_cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=20,
+        values_callable=lambda e: [m.value for m in e],
+        validate_strings=True,
+    )
+
+
+class OrgUnit(Base):
+    """A unit in the organisation tree: county, town/street, village, department, dispatch centre."""
+
+    __tablename__ = "org_units"
+    KINDS = ("city", "county", "town", "village", "department", "dispatch")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    name_en: Mapped[str] = mapped_column(sa.String(120), default="")
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    parent_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("org_units.id"), index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    parent: Mapped[Optional["OrgUnit"]] = relationship(remote_side=[id])
+
+    __table_args__ = (
+        sa.CheckConstraint("kind IN ('" + "', '".join(KINDS) + "')", name="kind"),
+    )
+
+    def display_name(self, lang: str) -> str:
+        """The unit's name in the page's language."""
+        return self.name_en if lang == "en" and self.name_en else self.name
+
+
+class User(Base):
+    """A staff account; the staff issue gives it logins and roles."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(sa.String(100), default="")
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    role: Mapped[Role] = mapped_column(_enum(Role, "role"))
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("org_units.id"), index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[Optional[datetime]]
+    session_epoch: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime]
+
+    unit: Mapped[OrgUnit] = relationship()
+
+
+class Category(Base):
+    """A "一件事" matter, routed by default to one receiving unit."""
+
+    __tablename__ = "categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    name_en: Mapped[str] = mapped_column(sa.String(120), default="")
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("org_units.id"))
+    sort_order: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    unit: Mapped[OrgUnit] = relationship()
+
+    def display_name(self, lang: str) -> str:
+        """The category's name in the page's language."""
+        return self.name_en if lang == "en" and self.name_en else self.name
+
+
+class Poster(Base):
+    """A posted QR code bound to a place and a unit; its code is printed and never reused."""
+
+    __tablename__ = "posters"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(16), unique=True)
+    place_label: Mapped[str] = mapped_column(sa.String(120))
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("org_units.id"), index=True)
+    category_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("categories.id"))
+    note: Mapped[str] = mapped_column(sa.String(500), default="")
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime]
+    deactivated_at: Mapped[Optional[datetime]]
+
+    unit: Mapped[OrgUnit] = relationship()
+    category: Mapped[Optional[Category]] = relationship()
+
+
+class PosterScan(Base):
+    """One opening of a poster's landing page, for scans-to-submissions figures."""
+
+    __tablename__ = "poster_scans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    poster_id: Mapped[int] = mapped_column(sa.ForeignKey("posters.id"))
+    scanned_at: Mapped[datetime]
+
+    __table_args__ = (sa.Index("ix_poster_scans_poster_at", "poster_id", "scanned_at"),)
+
+
+class Suggestion(Base):
+    """A citizen's case: what they wrote, where it stands, who holds it, and its clocks."""
+
+    __tablename__ = "suggestions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    receipt_code: Mapped[str] = mapped_column(sa.String(16), unique=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    pin_hash: Mapped[str] = mapped_column(sa.String(64))
+    submission_key: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    kind: Mapped[Kind] = mapped_column(_enum(Kind, "kind"))
+    channel: Mapped[Channel] = mapped_column(_enum(Channel, "channel"))
+    status: Mapped[CaseState] = mapped_column(_enum(CaseState, "status"), index=True)
+    text: Mapped[str] = mapped_column(sa.Text)
+    location: Mapped[str] = mapped_column(sa.String(200), default="")
+    citizen_name: Mapped[Optional[str]] = mapped_column(sa.String(50))
+    citizen_phone: Mapped[Optional[str]] = mapped_column(sa.String(20))
+    language: Mapped[str] = mapped_column(sa.String(16), default="zh_Hans_CN")
+    category_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("categories.id"))
+    poster_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("posters.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("org_units.id"))
+    created_at: Mapped[datetime]
+    received_at: Mapped[datetime]  # when the current unit got it: starts its clock
+    accept_due_at: Mapped[datetime]
+    accepted_at: Mapped[Optional[datetime]]
+    replied_at: Mapped[Optional[datetime]]
+    closed_at: Mapped[Optional[datetime]]
+    version: Mapped[int] = mapped_column(default=1)
+
+    category: Mapped[Optional[Category]] = relationship()
+    poster: Mapped[Optional[Poster]] = relationship()
+    unit: Mapped[OrgUnit] = relationship()
+    events: Mapped[list["CaseEvent"]] = relationship(
+        back_populates="suggestion", order_by="CaseEvent.id"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        sa.Index("ix_suggestions_unit_status_due", "unit_id", "status", "accept_due_at"),
+        sa.CheckConstraint(
+            "(status IN ('closed')) = (closed_at IS NOT NULL)", name="closed_at_iff_closed"
+        ),
+        sa.CheckConstraint(
+            "status NOT IN ('accepted', 'replied', 'review', 're_review') OR accepted_at IS NOT NULL",
+            name="accepted_at_when_worked",
+        ),
+        sa.CheckConstraint(
+            "status <> 'replied' OR replied_at IS NOT NULL", name="replied_at_when_replied"
+        ),
+        sa.CheckConstraint(
+            "citizen_phone IS NULL OR length(citizen_phone) = 11", name="phone_shape"
+        ),
+    )
+
+
+class CaseEvent(Base):
+    """One immutable step in a case's life; the citizen's timeline is the public subset."""
+
+    __tablename__ = "case_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    suggestion_id: Mapped[int] = mapped_column(sa.ForeignKey("suggestions.id"), index=True)
+    at: Mapped[datetime]
+    action: Mapped[Action] = mapped_column(_enum(Action, "action"))
+    actor_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id"))
+    from_status: Mapped[Optional[CaseState]] = mapped_column(_enum(CaseState, "from_status"))
+    to_status: Mapped[Optional[CaseState]] = mapped_column(_enum(CaseState, "to_status"))
+    from_unit_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("org_units.id"))
+    to_unit_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("org_units.id"))
+    message: Mapped[str] = mapped_column(sa.Text, default="")
+    public: Mapped[bool] = mapped_column(default=False)
+
+    suggestion: Mapped[Suggestion] = relationship(back_populates="events")
+    actor: Mapped[Optional[User]] = relationship()
+    from_unit: Mapped[Optional[OrgUnit]] = relationship(foreign_keys=[from_unit_id])
+    to_unit: Mapped[Optional[OrgUnit]] = relationship(foreign_keys=[to_unit_id])

@@ -1,0 +1,208 @@
+"""One function per workflow step. Each takes the session and `now`, flushes, never commits."""
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Optional
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.domain import codes
+from app.domain.deadlines import Calendar, due_after_days
+from app.domain.workflow import Action, CaseState, Channel, Kind
+from app.models import CaseEvent, Category, OrgUnit, Poster, PosterScan, Suggestion
+
+DISPATCH_KIND = "dispatch"
+
+
+@dataclass(frozen=True)
+class Submission:
+    """What a citizen (or staff on their behalf) filed, already validated."""
+
+    submission_key: str
+    kind: Kind
+    text: str
+    category_id: Optional[int]
+    location: str = ""
+    citizen_name: Optional[str] = None
+    citizen_phone: Optional[str] = None
+    poster_code: Optional[str] = None
+    channel: Optional[Channel] = None
+    language: str = "zh_Hans_CN"
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What the citizen keeps: the code to read aloud, the PIN, and the tracking token."""
+
+    suggestion: Suggestion
+    token: str
+    pin: str
+
+    @property
+    def code(self) -> str:
+        """The receipt code in groups, as printed."""
+        return codes.grouped(self.suggestion.receipt_code)
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The configured clocks a service needs."""
+
+    calendar: Calendar
+    accept_days: int = 15
+
+
+class NotFound(LookupError):
+    """Nothing matches; callers answer 404 without saying which part was wrong."""
+
+
+def dispatch_centre(session: Session) -> OrgUnit:
+    """The unit that triages whatever no poster or category routes."""
+    unit = session.scalars(
+        sa.select(OrgUnit).where(OrgUnit.kind == DISPATCH_KIND, OrgUnit.active).order_by(OrgUnit.id)
+    ).first()
+    if unit is None:
+        raise RuntimeError("no dispatch centre configured: run `flask --app wsgi demo seed`")
+    return unit
+
+
+def find_poster(session: Session, code: str) -> Poster:
+    """A poster by its printed code, active or not; printed codes never dead-end."""
+    poster = session.scalars(sa.select(Poster).where(Poster.code == code.upper())).first()
+    if poster is None:
+        raise NotFound(code)
+    return poster
+
+
+def record_scan(session: Session, poster: Poster, now: datetime) -> None:
+    """Count one opening of a poster's landing page."""
+    session.add(PosterScan(poster_id=poster.id, scanned_at=now))
+
+
+def active_categories(session: Session) -> list[Category]:
+    """Categories a citizen may choose, in display order."""
+    return list(
+        session.scalars(
+            sa.select(Category).where(Category.active).order_by(Category.sort_order, Category.id)
+        )
+    )
+
+
+def route(session: Session, poster: Optional[Poster], category: Optional[Category]) -> tuple[OrgUnit, Channel]:
+    """Decide who receives a new case.
+
+    An active poster routes to its own unit, unless the citizen chose a category other
+    than the poster's; then, as without a poster, the category's unit receives it.
+    A deactivated poster, or no category at all, goes to the dispatch centre.
+    """
+    if poster is not None and not poster.active:
+        return dispatch_centre(session), Channel.POSTER
+    channel = Channel.POSTER if poster is not None else Channel.WEB
+    if poster is not None and (category is None or category.id == poster.category_id or poster.category_id is None):
+        return poster.unit, channel
+    if category is not None:
+        return category.unit, channel
+    return dispatch_centre(session), channel
+
+
+def submit_suggestion(session: Session, data: Submission, policy: Policy, secret_key: str, now: datetime) -> Receipt:
+    """File a case once per submission key; a retry of the same form returns the same receipt."""
+    token = codes.tracking_token(secret_key, data.submission_key)
+    pin = codes.pin(secret_key, data.submission_key)
+    existing = _by_submission_key(session, data.submission_key)
+    if existing is not None:
+        return Receipt(existing, token, pin)
+
+    poster = find_poster(session, data.poster_code) if data.poster_code else None
+    category = session.get(Category, data.category_id) if data.category_id else None
+    if category is not None and not category.active:
+        category = None
+    unit, channel = route(session, poster, category)
+    for _attempt in range(5):
+        receipt_code = codes.new_receipt_code()
+        case = Suggestion(
+            receipt_code=receipt_code,
+            token_hash=codes.hash_secret(token),
+            pin_hash=pin_hash(receipt_code, pin),
+            submission_key=data.submission_key,
+            kind=data.kind,
+            channel=data.channel or channel,
+            status=CaseState.SUBMITTED,
+            text=data.text,
+            location=data.location,
+            citizen_name=data.citizen_name or None,
+            citizen_phone=data.citizen_phone or None,
+            language=data.language,
+            category_id=category.id if category else None,
+            poster_id=poster.id if poster else None,
+            unit_id=unit.id,
+            created_at=now,
+            received_at=now,
+            accept_due_at=due_after_days(now, policy.accept_days, policy.calendar),
+        )
+        try:
+            # A savepoint, so a clash on a unique column undoes only this attempt.
+            with session.begin_nested():
+                session.add(case)
+                session.flush()
+        except IntegrityError:
+            existing = _by_submission_key(session, data.submission_key)
+            if existing is not None:  # the same form, submitted twice at once
+                return Receipt(existing, token, pin)
+            continue  # a receipt code clash: draw another
+        session.add(
+            CaseEvent(
+                suggestion_id=case.id,
+                at=now,
+                action=Action.SUBMIT,
+                to_status=CaseState.SUBMITTED,
+                to_unit_id=unit.id,
+                public=True,
+            )
+        )
+        session.flush()
+        return Receipt(case, token, pin)
+    raise RuntimeError("could not draw a free receipt code")
+
+
+def pin_hash(receipt_code: str, pin: str) -> str:
+    """Hash a PIN salted with its receipt code."""
+    return codes.hash_secret(f"{receipt_code}:{pin}")
+
+
+def _by_submission_key(session: Session, key: str) -> Optional[Suggestion]:
+    return session.scalars(sa.select(Suggestion).where(Suggestion.submission_key == key)).first()
+
+
+def find_by_token(session: Session, token: str) -> Suggestion:
+    """The case a tracking token opens; malformed and unknown tokens alike are NotFound."""
+    if not codes.TOKEN_PATTERN.match(token or ""):
+        raise NotFound("token")
+    case = session.scalars(
+        sa.select(Suggestion).where(Suggestion.token_hash == codes.hash_secret(token))
+    ).first()
+    if case is None:
+        raise NotFound("token")
+    return case
+
+
+def find_by_code_and_pin(session: Session, typed_code: str, typed_pin: str) -> Suggestion:
+    """The case a receipt code opens with its PIN (or the phone's last four digits)."""
+    code = codes.normalise(typed_code)
+    typed_pin = (typed_pin or "").strip()
+    if not codes.is_valid(code):
+        raise NotFound("code")
+    case = session.scalars(sa.select(Suggestion).where(Suggestion.receipt_code == code)).first()
+    if case is None:
+        raise NotFound("code")
+    if len(typed_pin) == 6 and pin_hash(code, typed_pin) == case.pin_hash:
+        return case
+    if len(typed_pin) == 4 and case.citizen_phone and case.citizen_phone[-4:] == typed_pin:
+        return case
+    raise NotFound("pin")
+
+
+def public_timeline(case: Suggestion) -> list[CaseEvent]:
+    """The events a citizen may see, oldest first."""
+    return [e for e in case.events if e.public]

@@ -1,0 +1,1 @@
+"""Every QR code Yima prints, drawn with segno; no Flask here."""

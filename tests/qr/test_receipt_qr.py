@@ -1,0 +1,32 @@
+"""The receipt QR decodes to the exact tracking URL, as SVG and as PNG, at the size served."""
+import io
+
+from PIL import Image
+
+from qr import receipt
+from tests.qr.decode import decode_png, decode_svg
+
+URL = "https://yima.example.gov.cn/t/GWS3jFPInjDW6vyHOCAQx7EG_Ptlo9am"
+
+
+def test_png_decodes_to_the_url():
+    assert decode_png(receipt.png(URL)) == [URL]
+
+
+def test_png_has_a_quiet_zone_and_crisp_modules():
+    image = Image.open(io.BytesIO(receipt.png(URL, scale=8))).convert("L")
+    width, _ = image.size
+    # Four white modules of 8 px on every side.
+    assert all(image.getpixel((x, y)) == 255 for x in range(32) for y in range(0, width, 7))
+    assert width % 8 == 0
+
+
+def test_svg_rendered_at_its_own_size_decodes_to_the_url():
+    svg = receipt.svg(URL)
+    assert 'width="246"' in svg or "width=" in svg
+    assert decode_svg(svg) == [URL]
+
+
+def test_a_long_url_still_fits_and_decodes():
+    long_url = "https://suggestions.yuyao.example.gov.cn/t/" + "x" * 32
+    assert decode_png(receipt.png(long_url, scale=4)) == [long_url]

@@ -1,0 +1,33 @@
+"""Shared steps of the citizen's journey through the test client."""
+import re
+
+TRACK_PATH = re.compile(r"^/t/([A-Za-z0-9_-]{32})$")
+
+VALID = {
+    "kind": "complaint",
+    "text": "新建路3号门口的路灯坏了三天，晚上很黑，老人出门不安全。",
+    "category": "0",
+    "location": "新建路3号",
+    "name": "张三",
+    "phone": "138 1234 5678",
+}
+
+
+def submit(client, fill_form, path="/p/YMQ2K8", **values):
+    """Fill and send the form at `path`; return the redirect response."""
+    data = fill_form(path, **{**VALID, **values})
+    return client.post(path, data=data)
+
+
+def token_of(response) -> str:
+    """The tracking token a submission redirected to."""
+    location = response.headers["Location"]
+    match = TRACK_PATH.match(location)
+    assert match, location
+    return match.group(1)
+
+
+def text_of(response) -> str:
+    """The visible text of an HTML page, tags stripped, spaces squeezed."""
+    html = response.get_data(as_text=True)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
