@@ -59,3 +59,14 @@ def load_config(instance_path: str) -> dict:
         "HOLIDAYS": tuple(filter(None, env.get("YIMA_HOLIDAYS", "").split(","))),
         "MAKEUP_WORKDAYS": tuple(filter(None, env.get("YIMA_MAKEUP_WORKDAYS", "").split(","))),
     }
+
+
+def clocks(config) -> "Clocks":
+    """The statutory clocks as configured."""
+    from app.domain.deadlines import Calendar, Clocks
+
+    calendar = Calendar.from_strings(
+        config["BABEL_DEFAULT_TIMEZONE"], config["HOLIDAYS"], config["MAKEUP_WORKDAYS"]
+    )
+    return Clocks(calendar=calendar, accept_days=config["ACCEPT_DAYS"],
+                  return_working_days=config["RETURN_WORKING_DAYS"])

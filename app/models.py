@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base
-from app.domain.workflow import Action, CaseState, Channel, Kind, Role
+from app.domain.workflow import Action, CaseState, Channel, Kind, Rating, Role, Stage
 
 
 def _enum(enum_cls, name: str) -> sa.Enum:
@@ -145,18 +145,39 @@ class Suggestion(Base):
     accepted_at: Mapped[Optional[datetime]]
     replied_at: Mapped[Optional[datetime]]
     closed_at: Mapped[Optional[datetime]]
+    stage: Mapped[Stage] = mapped_column(_enum(Stage, "stage"), default=Stage.FIRST)
+    due_at: Mapped[Optional[datetime]]  # the current duty's deadline, for sorting and overdue
+    reply_due_at: Mapped[Optional[datetime]]
+    return_due_at: Mapped[Optional[datetime]]  # a forwarded case may be sent back until then
+    window_ends_at: Mapped[Optional[datetime]]  # the citizen may rate or ask for review until then
+    overdue_at: Mapped[Optional[datetime]]  # when the sweep found the current duty late
+    extension_days: Mapped[int] = mapped_column(default=0)
+    urge_count: Mapped[int] = mapped_column(default=0)
+    is_report: Mapped[bool] = mapped_column(default=False)  # 检举控告: dispatch and supervisors only
+    assignee_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id"))
+    merged_into_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("suggestions.id"))
+    rating: Mapped[Optional[Rating]] = mapped_column(_enum(Rating, "rating"))
+    rating_comment: Mapped[str] = mapped_column(sa.String(500), default="")
+    rated_at: Mapped[Optional[datetime]]
     version: Mapped[int] = mapped_column(default=1)
 
     category: Mapped[Optional[Category]] = relationship()
     poster: Mapped[Optional[Poster]] = relationship()
     unit: Mapped[OrgUnit] = relationship()
+    assignee: Mapped[Optional[User]] = relationship()
+    merged_into: Mapped[Optional["Suggestion"]] = relationship(remote_side=[id])
     events: Mapped[list["CaseEvent"]] = relationship(
         back_populates="suggestion", order_by="CaseEvent.id"
     )
+    replies: Mapped[list["Reply"]] = relationship(back_populates="suggestion", order_by="Reply.id")
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
         sa.Index("ix_suggestions_unit_status_due", "unit_id", "status", "accept_due_at"),
+        sa.Index("ix_suggestions_unit_due", "unit_id", "due_at", "id"),
+        sa.Index("ix_suggestions_due", "due_at", "id"),
+        sa.CheckConstraint("extension_days BETWEEN 0 AND 30", name="extension_days"),
+        sa.CheckConstraint("status <> 'merged' OR merged_into_id IS NOT NULL", name="merged_has_master"),
         sa.CheckConstraint(
             "(status IN ('closed')) = (closed_at IS NOT NULL)", name="closed_at_iff_closed"
         ),
@@ -194,3 +215,46 @@ class CaseEvent(Base):
     actor: Mapped[Optional[User]] = relationship()
     from_unit: Mapped[Optional[OrgUnit]] = relationship(foreign_keys=[from_unit_id])
     to_unit: Mapped[Optional[OrgUnit]] = relationship(foreign_keys=[to_unit_id])
+
+
+class Reply(Base):
+    """An answer to the citizen; for a complaint, the structured decision (信访处理意见书)."""
+
+    __tablename__ = "replies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    suggestion_id: Mapped[int] = mapped_column(sa.ForeignKey("suggestions.id"), index=True)
+    stage: Mapped[Stage] = mapped_column(_enum(Stage, "stage"))
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("org_units.id"))
+    author_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id"))
+    at: Mapped[datetime]
+    body: Mapped[str] = mapped_column(sa.Text, default="")
+    claim: Mapped[str] = mapped_column(sa.Text, default="")
+    facts: Mapped[str] = mapped_column(sa.Text, default="")
+    decision: Mapped[str] = mapped_column(sa.Text, default="")
+    basis: Mapped[str] = mapped_column(sa.Text, default="")
+    review_until: Mapped[Optional[datetime]]  # the citizen may ask for review until then
+    final: Mapped[bool] = mapped_column(default=False)
+
+    suggestion: Mapped[Suggestion] = relationship(back_populates="replies")
+    unit: Mapped[OrgUnit] = relationship()
+
+    @property
+    def is_decision(self) -> bool:
+        """Whether this reply is a structured complaint decision."""
+        return bool(self.decision)
+
+
+class AuditEvent(Base):
+    """Who did what outside a case's own timeline: logins, denials, reveals, exports."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    user_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id"))
+    username: Mapped[str] = mapped_column(sa.String(64), default="")
+    action: Mapped[str] = mapped_column(sa.String(40))
+    target: Mapped[str] = mapped_column(sa.String(120), default="")
+    address: Mapped[str] = mapped_column(sa.String(64), default="")
+    detail: Mapped[str] = mapped_column(sa.String(500), default="")

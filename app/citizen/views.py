@@ -8,12 +8,13 @@ from wtforms import SelectChoice
 
 from app import services
 from app.citizen.forms import SuggestionForm, TrackForm
+from app.config import clocks
 from app.db import utcnow
 from app.domain import codes
-from app.domain.deadlines import Calendar
 from app.domain.workflow import Kind
 from app.extensions import csrf, db, limiter
 from app.i18n import page_language
+from app.models import Suggestion
 from app.security import no_store
 from qr import receipt as receipt_qr
 
@@ -21,13 +22,6 @@ bp = Blueprint("citizen", __name__)
 
 POSTER_CODE = re.compile(r"^[A-Za-z0-9]{4,16}$")
 REMEMBERED_PINS = 5
-
-
-def policy() -> services.Policy:
-    """The configured clocks, as the services want them."""
-    cfg = current_app.config
-    calendar = Calendar.from_strings(cfg["BABEL_DEFAULT_TIMEZONE"], cfg["HOLIDAYS"], cfg["MAKEUP_WORKDAYS"])
-    return services.Policy(calendar=calendar, accept_days=cfg["ACCEPT_DAYS"])
 
 
 def tracking_url(token: str) -> str:
@@ -78,7 +72,7 @@ def _suggestion_form(poster):
             db.session.commit()
     elif form.validate():
         receipt = services.submit_suggestion(
-            db.session, _submission(form, poster), policy(), current_app.config["SECRET_KEY"], utcnow()
+            db.session, _submission(form, poster), clocks(current_app.config), current_app.config["SECRET_KEY"], utcnow()
         )
         db.session.commit()
         _remember_pin(receipt)
@@ -173,7 +167,7 @@ def lookup():
 def tracked():
     """The case found by code and PIN in this browser session."""
     case_id = session.get("tracked_case")
-    case = db.session.get(services.Suggestion, case_id) if case_id else None
+    case = db.session.get(Suggestion, case_id) if case_id else None
     if case is None:
         return redirect(url_for("citizen.lookup"))
     return render_template(

@@ -70,3 +70,51 @@ def days_left(due_at: datetime, now: datetime, calendar: Calendar) -> int:
     """Whole local days left before the due instant (0 on the last day, negative when late)."""
     last_day = calendar.local_date(due_at - timedelta(microseconds=1))
     return (last_day - calendar.local_date(now)).days
+
+
+@dataclass(frozen=True)
+class Clocks:
+    """Every configured clock of the lifecycle, from the 信访工作条例 unless said otherwise."""
+
+    calendar: Calendar = field(default_factory=Calendar)
+    accept_days: int = 15  # Arts. 22-23: tell the citizen it was received and how it is handled
+    return_working_days: int = 5  # Arts. 23-24: a receiving unit may object to a forward
+    complaint_days: int = 60  # Art. 34: answer a complaint or request
+    suggestion_days: int = 60  # Art. 29 sets none; county policy
+    consultation_days: int = 15  # policy
+    praise_days: int = 15  # policy
+    max_extension_days: int = 30  # Art. 34: once, approved by the lead
+    review_request_days: int = 30  # Arts. 35-36: the citizen's window after an answer
+    review_answer_days: int = 30  # Arts. 35-36: the reviewing unit's answer
+
+    def accept_due(self, received_at: datetime) -> datetime:
+        """When a received (or forwarded) case must have been accepted, rejected or forwarded."""
+        return due_after_days(received_at, self.accept_days, self.calendar)
+
+    def return_due(self, forwarded_at: datetime) -> datetime:
+        """Until when the receiving unit may send a forwarded case back."""
+        return due_after_working_days(forwarded_at, self.return_working_days, self.calendar)
+
+    def reply_due(self, accepted_at: datetime, kind: str) -> datetime:
+        """When an accepted case must be answered, by its kind."""
+        days = {
+            "complaint": self.complaint_days,
+            "suggestion": self.suggestion_days,
+            "consultation": self.consultation_days,
+            "praise": self.praise_days,
+        }[kind]
+        return due_after_days(accepted_at, days, self.calendar)
+
+    def extended(self, due_at: datetime, days: int) -> datetime:
+        """A reply deadline pushed back by an approved extension."""
+        if not 1 <= days <= self.max_extension_days:
+            raise ValueError(f"an extension is 1 to {self.max_extension_days} days")
+        return due_at + timedelta(days=days)
+
+    def review_window_end(self, replied_at: datetime) -> datetime:
+        """Until when the citizen may rate a reply or ask for (re-)review."""
+        return due_after_days(replied_at, self.review_request_days, self.calendar)
+
+    def review_answer_due(self, requested_at: datetime) -> datetime:
+        """When the reviewing unit must answer."""
+        return due_after_days(requested_at, self.review_answer_days, self.calendar)

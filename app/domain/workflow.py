@@ -71,3 +71,88 @@ class Action(str, enum.Enum):
 
 
 OPEN_STATES = frozenset({CaseState.SUBMITTED, CaseState.ACCEPTED, CaseState.REVIEW, CaseState.RE_REVIEW})
+
+
+class Stage(str, enum.Enum):
+    """Which answer a case is on: the first, the review (复查) or the re-review (复核)."""
+
+    FIRST = "first"
+    REVIEW = "review"
+    RE_REVIEW = "re_review"
+
+
+class Rating(str, enum.Enum):
+    """The citizen's verdict on a reply."""
+
+    SATISFIED = "satisfied"  # 满意
+    BASICALLY = "basically"  # 基本满意
+    UNSATISFIED = "unsatisfied"  # 不满意
+
+
+CITIZEN = "citizen"
+SYSTEM = "system"
+WORKING_STATES = frozenset({CaseState.ACCEPTED, CaseState.REVIEW, CaseState.RE_REVIEW})
+STAFF_CASE_ROLES = frozenset({Role.HANDLER, Role.LEAD, Role.DISPATCHER, Role.SUPERVISOR})
+_H, _L, _D, _S = Role.HANDLER, Role.LEAD, Role.DISPATCHER, Role.SUPERVISOR
+_S_ = CaseState
+
+# (state, action) -> (who may act, the state after). None keeps the state.
+TRANSITIONS: dict[tuple[CaseState, Action], tuple[frozenset, CaseState | None]] = {}
+
+
+def _allow(states, action: Action, actors, after: CaseState | None = None) -> None:
+    for state in states:
+        TRANSITIONS[(state, action)] = (frozenset(actors), after)
+
+
+_allow([_S_.SUBMITTED], Action.ACCEPT, [_H, _L, _D], _S_.ACCEPTED)
+_allow([_S_.SUBMITTED], Action.REJECT, [_H, _L, _D], _S_.REJECTED)
+_allow([_S_.SUBMITTED, _S_.ACCEPTED], Action.FORWARD, [_H, _L, _D], _S_.SUBMITTED)
+_allow([_S_.SUBMITTED], Action.RETURN, [_H, _L], _S_.SUBMITTED)
+_allow(OPEN_STATES, Action.ASSIGN, [_L, _D, _S])
+_allow(list(CaseState), Action.NOTE, [_H, _L, _D, _S])
+_allow(WORKING_STATES, Action.REPLY, [_H, _L, _D, _S], _S_.REPLIED)
+_allow([_S_.ACCEPTED], Action.EXTEND, [_L])
+_allow([_S_.SUBMITTED, _S_.ACCEPTED], Action.MERGE, [_L, _D], _S_.MERGED)
+_allow(OPEN_STATES, Action.URGE, [_S])
+_allow([_S_.SUBMITTED, _S_.ACCEPTED], Action.MARK_REPORT, [_H, _L, _D, _S])
+_allow(list(CaseState), Action.REVEAL_PHONE, [_L, _S])
+_allow([_S_.REPLIED], Action.RATE, [CITIZEN])
+_allow([_S_.REPLIED], Action.REQUEST_REVIEW, [CITIZEN])  # the stage picks REVIEW or RE_REVIEW
+_allow(OPEN_STATES | {_S_.REPLIED}, Action.FOLLOW_UP, [CITIZEN])
+_allow([_S_.REPLIED], Action.CLOSE, [SYSTEM, CITIZEN], _S_.CLOSED)
+_allow(OPEN_STATES, Action.FLAG_OVERDUE, [SYSTEM])
+
+# Actions staff take from the case page, in the order the page offers them.
+STAFF_ACTIONS = (
+    Action.ACCEPT, Action.REPLY, Action.FORWARD, Action.RETURN, Action.REJECT, Action.ASSIGN,
+    Action.EXTEND, Action.MERGE, Action.URGE, Action.MARK_REPORT, Action.NOTE,
+)
+
+
+class TransitionError(Exception):
+    """The action is not allowed here; `reason` says why in a word the views translate."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def transition(state: CaseState, action: Action, actor: str) -> CaseState:
+    """The state after `actor` (a Role, "citizen" or "system") takes `action`, or TransitionError."""
+    rule = TRANSITIONS.get((state, action))
+    if rule is None:
+        raise TransitionError("state")
+    actors, after = rule
+    if actor not in actors:
+        raise TransitionError("role")
+    return after or state
+
+
+def allowed(state: CaseState, action: Action, actor: str) -> bool:
+    """Whether `actor` may take `action` in `state` (before the clocks are checked)."""
+    try:
+        transition(state, action, actor)
+    except TransitionError:
+        return False
+    return True

@@ -1,4 +1,4 @@
-"""One function per workflow step. Each takes the session and `now`, flushes, never commits."""
+"""Intake: a citizen (or staff for them) files a case; lookups by token and by code + PIN."""
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Optional
@@ -8,9 +8,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.domain import codes
-from app.domain.deadlines import Calendar, due_after_days
+from app.domain.deadlines import Clocks
 from app.domain.workflow import Action, CaseState, Channel, Kind
 from app.models import CaseEvent, Category, OrgUnit, Poster, PosterScan, Suggestion
+from app.services.errors import NotFound
 
 DISPATCH_KIND = "dispatch"
 
@@ -43,18 +44,6 @@ class Receipt:
     def code(self) -> str:
         """The receipt code in groups, as printed."""
         return codes.grouped(self.suggestion.receipt_code)
-
-
-@dataclass(frozen=True)
-class Policy:
-    """The configured clocks a service needs."""
-
-    calendar: Calendar
-    accept_days: int = 15
-
-
-class NotFound(LookupError):
-    """Nothing matches; callers answer 404 without saying which part was wrong."""
 
 
 def dispatch_centre(session: Session) -> OrgUnit:
@@ -106,7 +95,7 @@ def route(session: Session, poster: Optional[Poster], category: Optional[Categor
     return dispatch_centre(session), channel
 
 
-def submit_suggestion(session: Session, data: Submission, policy: Policy, secret_key: str, now: datetime) -> Receipt:
+def submit_suggestion(session: Session, data: Submission, clocks: Clocks, secret_key: str, now: datetime) -> Receipt:
     """File a case once per submission key; a retry of the same form returns the same receipt."""
     token = codes.tracking_token(secret_key, data.submission_key)
     pin = codes.pin(secret_key, data.submission_key)
@@ -125,7 +114,7 @@ def submit_suggestion(session: Session, data: Submission, policy: Policy, secret
             receipt_code=receipt_code,
             token_hash=codes.hash_secret(token),
             pin_hash=pin_hash(receipt_code, pin),
-            submission_key=data.submission_key,
+            submission_key=codes.hash_secret(data.submission_key),
             kind=data.kind,
             channel=data.channel or channel,
             status=CaseState.SUBMITTED,
@@ -139,7 +128,8 @@ def submit_suggestion(session: Session, data: Submission, policy: Policy, secret
             unit_id=unit.id,
             created_at=now,
             received_at=now,
-            accept_due_at=due_after_days(now, policy.accept_days, policy.calendar),
+            accept_due_at=clocks.accept_due(now),
+            due_at=clocks.accept_due(now),
         )
         try:
             # A savepoint, so a clash on a unique column undoes only this attempt.
@@ -172,7 +162,9 @@ def pin_hash(receipt_code: str, pin: str) -> str:
 
 
 def _by_submission_key(session: Session, key: str) -> Optional[Suggestion]:
-    return session.scalars(sa.select(Suggestion).where(Suggestion.submission_key == key)).first()
+    # Only the key's hash is kept: with it and the secret key alone no token can be derived.
+    hashed = codes.hash_secret(key)
+    return session.scalars(sa.select(Suggestion).where(Suggestion.submission_key == hashed)).first()
 
 
 def find_by_token(session: Session, token: str) -> Suggestion:

@@ -1,0 +1,85 @@
+"""The citizen closes the loop: rate a reply, ask for review (复查) and re-review (复核), follow up."""
+from datetime import datetime
+from typing import Optional
+
+from sqlalchemy.orm import Session
+
+from app.domain.deadlines import Clocks
+from app.domain.workflow import CITIZEN, Action, CaseState, Rating, Stage, TransitionError, transition
+from app.models import CaseEvent, OrgUnit, Suggestion
+from app.services.errors import Refused
+from app.services.intake import dispatch_centre
+
+NEXT_STAGE = {Stage.FIRST: (Stage.REVIEW, CaseState.REVIEW), Stage.REVIEW: (Stage.RE_REVIEW, CaseState.RE_REVIEW)}
+
+
+def _event(session, case, action, now, *, after=None, message="", to_unit=None, public=True) -> CaseEvent:
+    try:
+        state = transition(case.status, action, CITIZEN)
+    except TransitionError as error:
+        raise Refused(error.reason) from None
+    event = CaseEvent(suggestion_id=case.id, at=now, action=action, from_status=case.status,
+                      to_status=after or state, from_unit_id=case.unit_id,
+                      to_unit_id=(to_unit or case.unit).id, message=message, public=public)
+    session.add(event)
+    return event
+
+
+def rate_reply(session: Session, case: Suggestion, rating: Rating, comment: str, now: datetime) -> None:
+    """Rate the latest reply once. Satisfied (or a final answer) closes the case; unsatisfied
+    leaves the window open to ask for review."""
+    if case.rated_at is not None:
+        raise Refused("rated")
+    if case.window_ends_at is None or now >= case.window_ends_at:
+        raise Refused("window")
+    _event(session, case, Action.RATE, now, message=comment)
+    case.rating, case.rating_comment, case.rated_at = rating, comment, now
+    if rating is not Rating.UNSATISFIED or case.stage is Stage.RE_REVIEW:
+        _close(session, case, now)
+    session.flush()
+
+
+def request_review(session: Session, case: Suggestion, reason: str, now: datetime, clocks: Clocks) -> OrgUnit:
+    """After an unsatisfied rating, within 30 days of the reply: the next-higher unit reviews."""
+    if case.stage not in NEXT_STAGE:
+        raise Refused("final")
+    if case.rating is not Rating.UNSATISFIED:
+        raise Refused("rate_first")
+    if case.window_ends_at is None or now >= case.window_ends_at:
+        raise Refused("window")
+    stage, state = NEXT_STAGE[case.stage]
+    answered_by = case.replies[-1].unit if case.replies else case.unit
+    reviewer = answered_by.parent or dispatch_centre(session)
+    _event(session, case, Action.REQUEST_REVIEW, now, after=state, message=reason, to_unit=reviewer)
+    case.status, case.stage = state, stage
+    case.unit_id, case.unit = reviewer.id, reviewer
+    case.received_at = now
+    case.reply_due_at = case.due_at = clocks.review_answer_due(now)
+    case.window_ends_at = case.overdue_at = case.assignee_id = None
+    case.rating, case.rated_at, case.rating_comment = None, None, ""
+    session.flush()
+    return reviewer
+
+
+def follow_up(session: Session, case: Suggestion, text: str, now: datetime) -> None:
+    """Add a message to an open case; staff see it on the timeline."""
+    if not (text or "").strip():
+        raise Refused("missing_text")
+    _event(session, case, Action.FOLLOW_UP, now, message=text)
+    session.flush()
+
+
+def close_case(session: Session, case: Suggestion, now: datetime, actor: Optional[str] = "system") -> None:
+    """Close a replied case whose rating window is over (the sweep)."""
+    transition(case.status, Action.CLOSE, actor)
+    _close(session, case, now)
+    session.flush()
+
+
+def _close(session: Session, case: Suggestion, now: datetime) -> None:
+    session.add(CaseEvent(suggestion_id=case.id, at=now, action=Action.CLOSE,
+                          from_status=case.status, to_status=CaseState.CLOSED,
+                          from_unit_id=case.unit_id, to_unit_id=case.unit_id, public=True))
+    case.status = CaseState.CLOSED
+    case.closed_at = now
+    case.due_at = case.window_ends_at = None

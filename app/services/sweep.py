@@ -1,0 +1,49 @@
+"""Periodic work: flag what became overdue, close what timed out. Idempotent and safe on
+several nodes at once: each row is claimed with FOR UPDATE SKIP LOCKED on PostgreSQL (SQLite
+serialises writers anyway), and a row already handled no longer matches the query."""
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from app.domain.workflow import OPEN_STATES, Action, CaseState
+from app.models import CaseEvent, Suggestion
+from app.services.feedback import close_case
+
+BATCH = 500
+
+
+@dataclass
+class SweepResult:
+    """What one sweep did."""
+
+    flagged: int = 0
+    closed: int = 0
+
+
+def _claim(session: Session, where) -> list[Suggestion]:
+    query = sa.select(Suggestion).where(*where).order_by(Suggestion.id).limit(BATCH)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    return list(session.scalars(query))
+
+
+def sweep(session: Session, now: datetime) -> SweepResult:
+    """Flag overdue duties and close replied cases whose window is over; flushes each batch."""
+    result = SweepResult()
+    while batch := _claim(session, [Suggestion.status.in_(OPEN_STATES), Suggestion.due_at <= now,
+                                    Suggestion.overdue_at.is_(None)]):
+        for case in batch:
+            case.overdue_at = now
+            session.add(CaseEvent(suggestion_id=case.id, at=now, action=Action.FLAG_OVERDUE,
+                                  from_status=case.status, to_status=case.status,
+                                  from_unit_id=case.unit_id, to_unit_id=case.unit_id, public=False))
+        result.flagged += len(batch)
+        session.flush()
+    while batch := _claim(session, [Suggestion.status == CaseState.REPLIED,
+                                    Suggestion.window_ends_at <= now]):
+        for case in batch:
+            close_case(session, case, now)
+        result.closed += len(batch)
+    return result
