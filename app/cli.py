@@ -9,6 +9,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from app.db import utcnow
+from app.domain.workflow import Role
 from app.extensions import db
 
 demo = AppGroup("demo", help="Demo data for a local run.")
@@ -22,9 +23,12 @@ POT = ROOT / "messages.pot"
 @demo.command("seed")
 def seed_command():
     """Create the demo units, categories and posters (idempotent)."""
-    from app.seed import seed_demo
+    from werkzeug.security import generate_password_hash
+
+    from app.seed import DEMO_PASSWORD, seed_demo, seed_demo_users
 
     counts = seed_demo(db.session, utcnow())
+    seed_demo_users(db.session, utcnow(), generate_password_hash(DEMO_PASSWORD))
     db.session.commit()
     click.echo("Demo data ready: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
 
@@ -38,7 +42,51 @@ def urls_command():
     click.echo(f"\nYima is served at {base}/")
     for poster in db.session.scalars(sa.select(Poster).order_by(Poster.id).limit(5)):
         click.echo(f"  poster {poster.code}: {base}/p/{poster.code}  ({poster.place_label})")
+    from app.seed import DEMO_PASSWORD, DEMO_USERS
+
+    click.echo(f"\nStaff view: {base}/staff/  (demo accounts, password {DEMO_PASSWORD!r})")
+    for username, name, _unit, role in DEMO_USERS:
+        click.echo(f"  {role:<11} {username:<18} {name}")
     click.echo("")
+
+
+@click.command("create-user")
+@click.option("--username", required=True)
+@click.option("--unit", "unit_code", required=True, help="the unit's code, e.g. 330281-YM")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--name", "display_name", default="", help="how colleagues see the user")
+@click.option("--password-file", type=click.File("r"), help="read the password from a file")
+def create_user_command(username, unit_code, role, display_name, password_file):
+    """Create a staff account; the password is prompted unless read from a file."""
+    from werkzeug.security import generate_password_hash
+
+    from app.models import OrgUnit, User
+
+    unit = db.session.scalars(sa.select(OrgUnit).where(OrgUnit.code == unit_code)).first()
+    if unit is None:
+        raise click.UsageError(f"no unit with code {unit_code}")
+    if db.session.scalars(sa.select(User).where(User.username == username)).first():
+        raise click.UsageError(f"user {username} exists already")
+    if password_file:
+        password = password_file.read().strip()
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if len(password) < 10:
+        raise click.UsageError("a password needs at least 10 characters")
+    db.session.add(User(username=username, display_name=display_name, unit=unit, role=Role(role),
+                        password_hash=generate_password_hash(password), created_at=utcnow()))
+    db.session.commit()
+    click.echo(f"Created {role} {username} at {unit.name}")
+
+
+@click.command("sweep")
+def sweep_command():
+    """Flag overdue cases and close replied ones whose window is over (run it from a timer)."""
+    from app.services import sweep
+
+    result = sweep(db.session, utcnow())
+    db.session.commit()
+    click.echo(f"flagged overdue: {result.flagged}, closed: {result.closed}")
 
 
 def _pybabel(*args: str) -> None:
@@ -70,3 +118,5 @@ def init_app(app) -> None:
     """Register the command groups."""
     app.cli.add_command(demo)
     app.cli.add_command(translate)
+    app.cli.add_command(create_user_command)
+    app.cli.add_command(sweep_command)

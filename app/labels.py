@@ -1,7 +1,7 @@
 """Words for the domain's enums, in the page's language (lazy, resolved at render time)."""
 from flask_babel import lazy_gettext as _l
 
-from app.domain.workflow import Action, CaseState, Channel, Kind, Role
+from app.domain.workflow import Action, CaseState, Channel, Kind, Rating, Role, Stage
 
 STATUS = {
     CaseState.SUBMITTED: _l("Waiting to be accepted"),
@@ -59,8 +59,48 @@ EVENT = {
 }
 
 
+# The button of each staff action.
+ACTION = {
+    Action.ACCEPT: _l("Accept"),
+    Action.REJECT: _l("Do not accept"),
+    Action.FORWARD: _l("Forward"),
+    Action.RETURN: _l("Send back (object to the forward)"),
+    Action.ASSIGN: _l("Assign"),
+    Action.NOTE: _l("Add an internal note"),
+    Action.REPLY: _l("Reply to the citizen"),
+    Action.EXTEND: _l("Extend the deadline"),
+    Action.MERGE: _l("Merge into another case"),
+    Action.URGE: _l("Urge"),
+    Action.MARK_REPORT: _l("Mark as report / accusation"),
+}
+
+# What the message box of each action asks for.
+MESSAGE = {
+    Action.REJECT: _l("Reason (the citizen sees it)"),
+    Action.FORWARD: _l("Reason for forwarding (the citizen sees it)"),
+    Action.RETURN: _l("Objection"),
+    Action.NOTE: _l("Note (staff only)"),
+    Action.EXTEND: _l("Reason (the citizen sees it)"),
+    Action.URGE: _l("Message to the handling unit"),
+    Action.MARK_REPORT: _l("Why (staff only)"),
+}
+
+RATING = {
+    Rating.SATISFIED: _l("Satisfied"),
+    Rating.BASICALLY: _l("Basically satisfied"),
+    Rating.UNSATISFIED: _l("Not satisfied"),
+}
+
+STAGE_REPLY = {
+    Stage.FIRST: _l("Reply"),
+    Stage.REVIEW: _l("Review answer"),
+    Stage.RE_REVIEW: _l("Re-review answer (final)"),
+}
+
+
 def init_app(app) -> None:
     """Make the label tables available to every template."""
     app.jinja_env.globals.update(
-        STATUS_LABEL=STATUS, KIND_LABEL=KIND, CHANNEL_LABEL=CHANNEL, ROLE_LABEL=ROLE, EVENT_LABEL=EVENT
+        STATUS_LABEL=STATUS, KIND_LABEL=KIND, CHANNEL_LABEL=CHANNEL, ROLE_LABEL=ROLE, EVENT_LABEL=EVENT,
+        ACTION_LABEL=ACTION, MESSAGE_LABEL=MESSAGE, RATING_LABEL=RATING, STAGE_REPLY_LABEL=STAGE_REPLY,
     )

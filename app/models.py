@@ -66,6 +66,26 @@ class User(Base):
 
     unit: Mapped[OrgUnit] = relationship()
 
+    # What Flask-Login asks of a user.
+    is_anonymous = False
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def get_id(self) -> str:
+        """The id with the session epoch: bumping the epoch ends every session of the user."""
+        return f"{self.id}.{self.session_epoch}"
+
+    @property
+    def label(self) -> str:
+        """How the user is named to colleagues."""
+        return self.display_name or self.username
+
 
 class Category(Base):
     """A "一件事" matter, routed by default to one receiving unit."""

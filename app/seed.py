@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.models import Category, OrgUnit, Poster
 
+CITY = ("3302", "宁波市", "Ningbo City", "city")
 COUNTY = ("330281", "余姚市", "Yuyao City", "county")
 DISPATCH = ("330281-XF", "余姚市信访局（12345热线）", "Yuyao Petition Bureau (12345 hotline)", "dispatch")
 TOWNS = [
@@ -59,6 +60,35 @@ POSTERS = [
 ]
 
 
+DEMO_PASSWORD = "yima-demo-2026"
+# (username, display name, unit code, role): one account per role, and a second unit's handler.
+DEMO_USERS = [
+    ("yangming", "阳明街道 王芳", "330281-YM", "handler"),
+    ("yangming-lead", "阳明街道 李强（负责人）", "330281-YM", "lead"),
+    ("jiaotong", "交通运输局 陈明", "330281-JT", "handler"),
+    ("dispatch", "信访局 赵敏（分流）", "330281-XF", "dispatcher"),
+    ("yuyao-supervisor", "余姚市 督查 周涛", "330281", "supervisor"),
+    ("ningbo-supervisor", "宁波市 督查 吴静", "3302", "supervisor"),
+    ("admin", "系统管理员", "330281", "admin"),
+]
+
+
+def seed_demo_users(session: Session, now: datetime, password_hash: str) -> list[str]:
+    """Create the demo staff accounts that are missing; all share one demo password."""
+    from app.domain.workflow import Role
+    from app.models import User
+
+    created = []
+    for username, name, unit_code, role in DEMO_USERS:
+        if session.scalars(sa.select(User).where(User.username == username)).first() is None:
+            unit = session.scalars(sa.select(OrgUnit).where(OrgUnit.code == unit_code)).one()
+            session.add(User(username=username, display_name=name, unit=unit, role=Role(role),
+                             password_hash=password_hash, created_at=now))
+            created.append(username)
+    session.flush()
+    return created
+
+
 def _unit(session: Session, code: str, name: str, name_en: str, kind: str, parent) -> OrgUnit:
     unit = session.scalars(sa.select(OrgUnit).where(OrgUnit.code == code)).first()
     if unit is None:
@@ -70,7 +100,8 @@ def _unit(session: Session, code: str, name: str, name_en: str, kind: str, paren
 
 def seed_demo(session: Session, now: datetime) -> dict[str, int]:
     """Create whatever demo rows are missing and return how many of each exist."""
-    county = _unit(session, *COUNTY, parent=None)
+    city = _unit(session, *CITY, parent=None)
+    county = _unit(session, *COUNTY, parent=city)
     _unit(session, *DISPATCH, parent=county)
     units = {}
     for code, name, name_en in TOWNS:

@@ -98,3 +98,36 @@ def fill_form(client):
         return {**hidden_fields(page.get_data(as_text=True)), **values}
 
     return fill
+
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="session")
+def password_hash():
+    """One real scrypt hash for every test account: hashing per test would be slow."""
+    from werkzeug.security import generate_password_hash
+
+    return generate_password_hash(PASSWORD)
+
+
+@pytest.fixture
+def staff(app, password_hash):
+    """The demo staff accounts (one per role, see app/seed.py), signed in by `login`."""
+    from app.seed import seed_demo_users
+
+    with app.app_context():
+        seed_demo_users(_db.session, NOW, password_hash)
+        _db.session.commit()
+
+
+def login(client, username: str, password: str = PASSWORD):
+    """Sign a test client in as a staff user; return the response."""
+    page = client.get("/staff/login")
+    data = {**hidden_fields(page.get_data(as_text=True)), "username": username, "password": password}
+    return client.post("/staff/login", data=data)
+
+
+def csrf_of(client, path: str) -> str:
+    """The CSRF token a page of the client's session carries."""
+    return hidden_fields(client.get(path).get_data(as_text=True))["csrf_token"]

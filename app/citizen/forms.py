@@ -8,7 +8,7 @@ from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, SelectF
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from app.domain.codes import SUBMISSION_KEY_PATTERN
-from app.domain.workflow import Kind
+from app.domain.workflow import Kind, Rating
 
 TEXT_MIN, TEXT_MAX = 5, 2000
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
@@ -78,3 +78,29 @@ class TrackForm(FlaskForm):
         DataRequired(_l("Enter the receipt code.")), Length(max=20, message=_l("At most %(max)d characters."))])
     pin = StringField(_l("PIN or the last 4 digits of your phone"), validators=[
         DataRequired(_l("Enter the PIN.")), Length(max=10, message=_l("At most %(max)d characters."))])
+
+
+class RateForm(FlaskForm):
+    """The citizen's rating of a reply."""
+
+    rating = RadioField(_l("How satisfied are you with this answer?"), choices=[
+        SelectChoice(Rating.SATISFIED.value, _l("Satisfied")),
+        SelectChoice(Rating.BASICALLY.value, _l("Basically satisfied")),
+        SelectChoice(Rating.UNSATISFIED.value, _l("Not satisfied")),
+    ], validators=[DataRequired(_l("Choose one."))])
+    comment = TextAreaField(_l("Comment (optional)"), filters=[clean_text],
+                            validators=[Optional(), Length(max=500, message=_l("At most %(max)d characters."))])
+
+
+class ReviewForm(FlaskForm):
+    """Ask the next-higher unit to review the answer."""
+
+    reason = TextAreaField(_l("Why the answer does not resolve your matter"), filters=[clean_text], validators=[
+        DataRequired(_l("Please say why.")), Length(max=2000, message=_l("At most %(max)d characters."))])
+
+
+class FollowUpForm(FlaskForm):
+    """A further message on an open case."""
+
+    text = TextAreaField(_l("Add information"), filters=[clean_text], validators=[
+        DataRequired(_l("Please write your message.")), Length(max=2000, message=_l("At most %(max)d characters."))])

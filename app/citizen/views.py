@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from wtforms import SelectChoice
 
 from app import services
-from app.citizen.forms import SuggestionForm, TrackForm
+from app.citizen.forms import FollowUpForm, RateForm, ReviewForm, SuggestionForm, TrackForm
 from app.config import clocks
 from app.db import utcnow
 from app.domain import codes
@@ -106,33 +106,43 @@ def _remember_pin(receipt: services.Receipt) -> None:
     session["pins"] = dict(list(pins.items())[-REMEMBERED_PINS:])
 
 
-def _case_for_token(token: str):
+def case_for_token(token: str):
     try:
         return services.find_by_token(db.session, token)
     except services.NotFound:
         abort(404)
 
 
+def render_tracking(case: Suggestion, token, forms=None, status: int = 200):
+    """The tracking page with the forms the case's stage offers."""
+    forms = forms or {}
+    shown = case.merged_into or case  # a merged citizen sees the master's answer
+    html = render_template(
+        "citizen/track.html", case=case, shown=shown, token=token,
+        pin=session.get("pins", {}).get(case.receipt_code),
+        timeline=services.public_timeline(case), code=codes.grouped(case.receipt_code),
+        rate_form=forms.get("rate") or RateForm(formdata=None),
+        review_form=forms.get("review") or ReviewForm(formdata=None),
+        follow_form=forms.get("follow-up") or FollowUpForm(formdata=None),
+        now=utcnow(),
+        action_urls={step: url_for("citizen.feedback", step=step, **({"token": token} if token else {}))
+                     for step in ("rate", "review", "follow-up")},
+    )
+    return html, status
+
+
 @bp.get("/t/<token>")
 @no_store
 def track(token: str):
     """Tracking: the receipt with its QR, the status, the unit, the deadline and the timeline."""
-    case = _case_for_token(token)
-    return render_template(
-        "citizen/track.html",
-        case=case,
-        token=token,
-        pin=session.get("pins", {}).get(case.receipt_code),
-        timeline=services.public_timeline(case),
-        code=codes.grouped(case.receipt_code),
-    )
+    return render_tracking(case_for_token(token), token)
 
 
 @bp.get("/t/<token>/qr.svg")
 @no_store
 def track_qr_svg(token: str):
     """The receipt QR as SVG."""
-    _case_for_token(token)
+    case_for_token(token)
     return Response(receipt_qr.svg(tracking_url(token)), mimetype="image/svg+xml")
 
 
@@ -140,7 +150,7 @@ def track_qr_svg(token: str):
 @no_store
 def track_qr_png(token: str):
     """The receipt QR as a PNG download."""
-    case = _case_for_token(token)
+    case = case_for_token(token)
     response = Response(receipt_qr.png(tracking_url(token)), mimetype="image/png")
     response.headers["Content-Disposition"] = f'attachment; filename="yima-{case.receipt_code}.png"'
     return response
@@ -170,10 +180,7 @@ def tracked():
     case = db.session.get(Suggestion, case_id) if case_id else None
     if case is None:
         return redirect(url_for("citizen.lookup"))
-    return render_template(
-        "citizen/track.html", case=case, token=None, pin=None,
-        timeline=services.public_timeline(case), code=codes.grouped(case.receipt_code),
-    )
+    return render_tracking(case, None)
 
 
 @bp.get("/healthz")

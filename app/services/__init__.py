@@ -1,5 +1,5 @@
 """One function per workflow step; each takes the session and `now`, flushes, never commits."""
-from app.services.access import can_see_phone, case_scope, get_case_for, mask_phone, visible_unit_ids
+from app.services.access import can_see, can_see_phone, case_scope, get_case_for, mask_phone, visible_unit_ids
 from app.services.casework import (
     ReplyText, accept_case, add_note, assign_case, extend_case, find_master, forward_case,
     mark_report, merge_case, reject_case, reply_to_case, return_case, reveal_phone, urge_case,
@@ -13,7 +13,7 @@ from app.services.intake import (
 from app.services.sweep import sweep
 
 __all__ = [
-    "Conflict", "NotFound", "Receipt", "Refused", "ReplyText", "Submission", "accept_case",
+    "Conflict", "NotFound", "can_see", "Receipt", "Refused", "ReplyText", "Submission", "accept_case",
     "active_categories", "add_note", "assign_case", "can_see_phone", "case_scope",
     "dispatch_centre", "extend_case", "find_by_code_and_pin", "find_by_token", "find_master",
     "find_poster", "follow_up", "forward_case", "get_case_for", "mark_report", "mask_phone",

@@ -62,3 +62,12 @@ def mask_phone(phone: Optional[str]) -> str:
     if not phone:
         return ""
     return phone[:3] + "****" + phone[-4:]
+
+
+def can_see(session: Session, user: User, case: Suggestion) -> bool:
+    """Whether `user` may still see `case` (after a forward, say)."""
+    try:
+        get_case_for(session, user, case.id)
+    except NotFound:
+        return False
+    return True

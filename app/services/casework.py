@@ -7,6 +7,7 @@ from typing import Optional
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from app.domain import codes
 from app.domain.deadlines import Clocks
 from app.domain.workflow import (
     Action, CaseState, Kind, Role, Stage, TransitionError, WORKING_STATES, transition,
@@ -194,12 +195,12 @@ def merge_case(session, case, actor, now, master: Suggestion, version=None) -> C
     if master.id == case.id or master.status not in (WORKING_STATES | {CaseState.SUBMITTED}):
         raise Refused("master")
     event = _step(session, case, actor, Action.MERGE, now, version, public=True,
-                  message=master.receipt_code)
+                  message=codes.grouped(master.receipt_code))
     case.merged_into_id = master.id
     case.due_at = case.overdue_at = None
     session.add(CaseEvent(suggestion_id=master.id, at=now, action=Action.MERGE, actor_id=actor.id,
                           from_status=master.status, to_status=master.status,
-                          message=case.receipt_code, public=False))
+                          message=codes.grouped(case.receipt_code), public=False))
     _flush(session, case)
     return event
 
@@ -247,8 +248,6 @@ def reveal_phone(session, case, actor, now, address: str = "") -> str:
 
 def find_master(session, actor: User, receipt_code: str) -> Suggestion:
     """The master case for a merge, by its receipt code, among cases the actor may see."""
-    from app.domain import codes
-
     code = codes.normalise(receipt_code)
     case_id = session.scalar(sa.select(Suggestion.id).where(Suggestion.receipt_code == code))
     if case_id is None:

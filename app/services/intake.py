@@ -30,6 +30,7 @@ class Submission:
     poster_code: Optional[str] = None
     channel: Optional[Channel] = None
     language: str = "zh_Hans_CN"
+    unit_id: Optional[int] = None  # staff filing at their counter: their own unit receives it
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,8 @@ def submit_suggestion(session: Session, data: Submission, clocks: Clocks, secret
     if category is not None and not category.active:
         category = None
     unit, channel = route(session, poster, category)
+    if data.unit_id is not None:
+        unit = session.get(OrgUnit, data.unit_id) or unit
     for _attempt in range(5):
         receipt_code = codes.new_receipt_code()
         case = Suggestion(

@@ -1,0 +1,68 @@
+"""The citizen's side of closing the loop: rate, ask for review, add a follow-up message."""
+from flask import abort, current_app, flash, redirect, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from app import services
+from app.citizen.forms import FollowUpForm, RateForm, ReviewForm
+from app.citizen.views import bp, case_for_token, render_tracking
+from app.config import clocks
+from app.db import utcnow
+from app.domain.workflow import Rating
+from app.extensions import db, limiter
+from app.models import Suggestion
+from app.security import no_store
+
+REFUSED = {
+    "rated": _l("This answer has already been rated."),
+    "window": _l("The 30 days for this have passed."),
+    "final": _l("The re-review answer is final; it cannot be reviewed again."),
+    "rate_first": _l("Please rate the answer as not satisfied first."),
+    "state": _l("This is not possible at this stage of your case."),
+    "missing_text": _l("Please write your message."),
+}
+FORMS = {"rate": RateForm, "review": ReviewForm, "follow-up": FollowUpForm}
+
+
+def _case(token):
+    if token is not None:
+        return case_for_token(token)
+    case_id = session.get("tracked_case")
+    case = db.session.get(Suggestion, case_id) if case_id else None
+    if case is None:
+        abort(404)
+    return case
+
+
+@bp.post("/t/<token>/<step>")
+@bp.post("/track/case/<step>", defaults={"token": None})
+@no_store
+@limiter.limit(lambda: current_app.config["FEEDBACK_RATE_LIMIT"])
+def feedback(step: str, token):
+    """Rate, ask for review or follow up; errors come back on the tracking page with the text kept."""
+    if step not in FORMS:
+        abort(404)
+    case = _case(token)
+    form = FORMS[step]()
+    if not form.validate():
+        return render_tracking(case, token, {step: form}, status=400)
+    now = utcnow()
+    try:
+        if step == "rate":
+            services.rate_reply(db.session, case, Rating(form.rating.data), form.comment.data or "", now)
+            message = _("Thank you for your rating.")
+        elif step == "review":
+            reviewer = services.request_review(db.session, case, form.reason.data, now, clocks(current_app.config))
+            message = _("Your request for review has been sent to %(unit)s.", unit=reviewer.name)
+        else:
+            services.follow_up(db.session, case, form.text.data, now)
+            message = _("Your message has been added to your case.")
+        db.session.commit()
+    except services.Refused as refused:
+        db.session.rollback()
+        flash(str(REFUSED.get(refused.reason, REFUSED["state"])), "error")
+        return render_tracking(db.session.get(Suggestion, case.id), token, {step: form}, status=409)
+    flash(message, "success")
+    if token is None:
+        return redirect(url_for("citizen.tracked"), code=303)
+    return redirect(url_for("citizen.track", token=token), code=303)

@@ -1,0 +1,63 @@
+"""Staff forms: sign-in, inbox filters, case actions, and filing a case for a citizen."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField, DateField, HiddenField, IntegerField, PasswordField, SelectChoice, SelectField,
+    StringField, TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from app.citizen.forms import SuggestionForm, clean_text
+from app.domain.workflow import Channel
+
+LONG = 5000
+
+
+class LoginForm(FlaskForm):
+    """Username and password; the error never says which one was wrong."""
+
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+    remember = BooleanField(_l("Keep me signed in on this device (14 days)"))
+
+
+class InboxFilterForm(FlaskForm):
+    """The inbox filters, sent as a GET query; choices are filled in by the view."""
+
+    class Meta:
+        csrf = False
+
+    status = SelectField(_l("Status"), default="open", validate_choice=False)
+    category = SelectField(_l("Matter"), coerce=int, default=0, validate_choice=False)
+    poster = SelectField(_l("Poster"), coerce=int, default=0, validate_choice=False)
+    channel = SelectField(_l("Channel"), default="", validate_choice=False)
+    date_from = DateField(_l("Filed from"), validators=[Optional()])
+    date_to = DateField(_l("Filed until"), validators=[Optional()])
+    overdue = BooleanField(_l("Overdue"))
+    due_soon = BooleanField(_l("Due within 3 days"))
+    q = StringField(_l("Search text or receipt code"), validators=[Optional(), Length(max=100)])
+
+
+class CaseActionForm(FlaskForm):
+    """Every case action posts this form; the service says which parts each action needs."""
+
+    version = HiddenField()
+    message = TextAreaField(_l("Message"), filters=[clean_text], validators=[Optional(), Length(max=LONG)])
+    unit = SelectField(_l("To unit"), coerce=int, default=0, validate_choice=False)
+    assignee = SelectField(_l("Assign to"), coerce=int, default=0, validate_choice=False)
+    days = IntegerField(_l("Extra days (1 to 30)"), validators=[Optional(), NumberRange(1, 30)])
+    master_code = StringField(_l("Receipt code of the master case"), validators=[Optional(), Length(max=20)])
+    body = TextAreaField(_l("Reply to the citizen"), filters=[clean_text], validators=[Optional(), Length(max=LONG)])
+    claim = TextAreaField(_l("The citizen's claim"), filters=[clean_text], validators=[Optional(), Length(max=LONG)])
+    facts = TextAreaField(_l("Facts found"), filters=[clean_text], validators=[Optional(), Length(max=LONG)])
+    decision = TextAreaField(_l("Decision"), filters=[clean_text], validators=[Optional(), Length(max=LONG)])
+    basis = TextAreaField(_l("Basis (laws and policies)"), filters=[clean_text], validators=[Optional(), Length(max=LONG)])
+
+
+class CounterCaseForm(SuggestionForm):
+    """A case filed by staff for a walk-in or phone citizen."""
+
+    channel = SelectField(_l("How the citizen came"), choices=[
+        SelectChoice(Channel.COUNTER.value, _l("At the service counter")),
+        SelectChoice(Channel.HOTLINE.value, _l("By telephone")),
+    ], default=Channel.COUNTER.value)

@@ -1,0 +1,191 @@
+"""The whole loop through the test client: submit, forward, accept, reply, review, re-review, close."""
+import re
+
+import sqlalchemy as sa
+
+from app.domain.workflow import CaseState, Stage
+from app.models import CaseEvent, OrgUnit, Suggestion
+from tests.web.helpers import text_of
+from tests.web.staff_helpers import act, citizen_post, file_case, signed_in
+
+DECISION = {"claim": "路灯损坏要求修复", "facts": "经查，新建路3号路灯线路老化。", "decision": "已于当日更换线路并恢复照明。",
+            "basis": "《城市照明管理规定》第十条"}
+
+
+def _unit_id(session, code):
+    return session.scalar(sa.select(OrgUnit.id).where(OrgUnit.code == code))
+
+
+def _case(session, case_id) -> Suggestion:
+    session.rollback()
+    return session.get(Suggestion, case_id)
+
+
+def test_the_whole_loop_closes_after_a_final_re_review(app, staff, session):
+    token, case_id = file_case(app, path="/submit", category="0")  # no poster, no category: dispatch
+    dispatcher = signed_in(app, "dispatch")
+    assert _case(session, case_id).unit.kind == "dispatch"
+
+    # The dispatch centre forwards it to 阳明街道, which accepts and replies with a decision.
+    assert act(dispatcher, case_id, "forward", unit=_unit_id(session, "330281-YM"),
+               message="属地事项，转阳明街道办理").status_code == 303
+    handler = signed_in(app, "yangming")
+    assert act(handler, case_id, "accept").status_code == 303
+    assert act(handler, case_id, "note", message="已联系供电所").status_code == 303
+    assert act(handler, case_id, "reply", **DECISION).status_code == 303
+    case = _case(session, case_id)
+    assert case.status is CaseState.REPLIED and case.stage is Stage.FIRST
+
+    # The citizen is not satisfied and asks for review: it goes to the parent unit, 余姚市.
+    assert citizen_post(app, token, "rate", rating="unsatisfied", comment="没有修好").status_code == 303
+    assert citizen_post(app, token, "review", reason="路灯仍然不亮").status_code == 303
+    case = _case(session, case_id)
+    assert case.status is CaseState.REVIEW and case.unit.name == "余姚市"
+    assert handler.get(f"/staff/cases/{case_id}").status_code == 404  # no longer the handler's
+
+    supervisor = signed_in(app, "yuyao-supervisor")
+    assert act(supervisor, case_id, "reply", **DECISION).status_code == 303
+    assert citizen_post(app, token, "rate", rating="unsatisfied").status_code == 303
+    assert citizen_post(app, token, "review", reason="仍未解决").status_code == 303
+    case = _case(session, case_id)
+    assert case.status is CaseState.RE_REVIEW and case.unit.name == "宁波市"
+
+    city = signed_in(app, "ningbo-supervisor")
+    assert act(city, case_id, "reply", **DECISION).status_code == 303
+    tracking = text_of(app.test_client().get(f"/t/{token}"))
+    assert "复核意见为最终意见" in tracking or "最终" in tracking
+    assert "申请复核" not in tracking  # nothing after re-review
+    assert citizen_post(app, token, "rate", rating="unsatisfied").status_code == 303
+    case = _case(session, case_id)
+    assert case.status is CaseState.CLOSED and case.closed_at is not None
+
+    # A second rating of the same answer is refused.
+    assert citizen_post(app, token, "rate", rating="satisfied").status_code in (400, 409)
+
+    # The citizen's timeline shows exactly the public events, none of the internal note.
+    events = session.scalars(sa.select(CaseEvent).where(CaseEvent.suggestion_id == case_id)
+                             .order_by(CaseEvent.id)).all()
+    public = [e.action.value for e in events if e.public]
+    assert public == ["submit", "forward", "accept", "reply", "rate", "request_review", "reply",
+                      "rate", "request_review", "reply", "rate", "close"]
+    assert "已联系供电所" not in tracking
+    assert tracking.count("已答复") >= 3
+
+
+def test_a_satisfied_rating_closes_the_case(app, staff, session):
+    token, case_id = file_case(app)
+    handler = signed_in(app, "yangming")
+    act(handler, case_id, "accept")
+    act(handler, case_id, "reply", **DECISION)
+    page = text_of(app.test_client().get(f"/t/{token}"))
+    assert DECISION["decision"] in page and "查明事实" in page
+    assert citizen_post(app, token, "rate", rating="satisfied").status_code == 303
+    assert _case(session, case_id).status is CaseState.CLOSED
+
+
+def test_a_complaint_reply_without_its_decision_parts_is_refused_and_text_kept(app, staff, session):
+    _, case_id = file_case(app)
+    handler = signed_in(app, "yangming")
+    act(handler, case_id, "accept")
+    response = act(handler, case_id, "reply", claim="诉求", facts="", decision="已处理", basis="")
+    assert response.status_code == 400
+    assert "已处理" in response.get_data(as_text=True)
+    assert _case(session, case_id).status is CaseState.ACCEPTED
+
+
+def test_a_suggestion_gets_a_plain_reply(app, staff, session):
+    token, case_id = file_case(app, kind="suggestion")
+    handler = signed_in(app, "yangming")
+    act(handler, case_id, "accept")
+    assert act(handler, case_id, "reply", body="感谢您的建议，已纳入明年计划。").status_code == 303
+    assert "已纳入明年计划" in text_of(app.test_client().get(f"/t/{token}"))
+
+
+def test_reject_shows_the_reason_to_the_citizen(app, staff, session):
+    token, case_id = file_case(app)
+    handler = signed_in(app, "yangming")
+    assert act(handler, case_id, "reject", message="属于诉讼程序，请向法院起诉").status_code == 303
+    assert "请向法院起诉" in text_of(app.test_client().get(f"/t/{token}"))
+    assert _case(session, case_id).status is CaseState.REJECTED
+
+
+def test_a_forwarded_case_can_be_sent_back_to_the_dispatch_centre(app, staff, session):
+    _, case_id = file_case(app, path="/submit", category="0")
+    act(signed_in(app, "dispatch"), case_id, "forward", unit=_unit_id(session, "330281-JT"), message="道路事项")
+    traffic = signed_in(app, "jiaotong")
+    assert act(traffic, case_id, "return", message="不属于本局职责").status_code == 303
+    assert _case(session, case_id).unit.kind == "dispatch"
+
+
+def test_merged_citizens_see_the_masters_reply(app, staff, session):
+    master_token, master_id = file_case(app)
+    dup_token, dup_id = file_case(app)
+    lead = signed_in(app, "yangming-lead")
+    master_code = _case(session, master_id).receipt_code
+    assert act(lead, dup_id, "merge", master_code=master_code).status_code == 303
+    act(lead, master_id, "accept")
+    act(lead, master_id, "reply", **DECISION)
+    page = text_of(app.test_client().get(f"/t/{dup_token}"))
+    assert DECISION["decision"] in page and "合并" in page
+
+
+def test_a_lead_extends_once_and_the_citizen_sees_why(app, staff, session):
+    token, case_id = file_case(app)
+    lead = signed_in(app, "yangming-lead")
+    act(lead, case_id, "accept")
+    before = _case(session, case_id).reply_due_at
+    assert act(lead, case_id, "extend", days="30", message="需现场勘测").status_code == 303
+    assert (_case(session, case_id).reply_due_at - before).days == 30
+    assert "需现场勘测" in text_of(app.test_client().get(f"/t/{token}"))
+    again = act(lead, case_id, "extend", days="5", message="再延")
+    assert again.status_code == 409 and "已延期过一次" in text_of(again) or again.status_code == 409
+    handler = signed_in(app, "yangming")
+    assert "extend" not in re.findall(r"/cases/\d+/(\w+)", handler.get(f"/staff/cases/{case_id}").get_data(as_text=True))
+
+
+def test_a_lead_reveals_a_phone_and_the_reveal_is_audited(app, staff, session):
+    _, case_id = file_case(app)
+    lead = signed_in(app, "yangming-lead")
+    page = lead.get(f"/staff/cases/{case_id}").get_data(as_text=True)
+    assert "138****5678" in page and "13812345678" not in page
+    handler_page = signed_in(app, "yangming").get(f"/staff/cases/{case_id}").get_data(as_text=True)
+    assert "reveal_phone" not in handler_page
+    from tests.conftest import hidden_fields  # noqa: F401
+
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    revealed = lead.post(f"/staff/cases/{case_id}/reveal_phone", data={"csrf_token": csrf})
+    assert "13812345678" in revealed.get_data(as_text=True)
+    session.rollback()
+    actions = [e.action.value for e in session.scalars(sa.select(CaseEvent).where(CaseEvent.suggestion_id == case_id))]
+    assert "reveal_phone" in actions
+
+
+def test_a_marked_report_leaves_the_unit_for_the_dispatch_centre(app, staff, session):
+    _, case_id = file_case(app)
+    handler = signed_in(app, "yangming")
+    assert act(handler, case_id, "mark_report", message="举报本街道干部").status_code == 303
+    assert handler.get(f"/staff/cases/{case_id}").status_code == 404
+    assert signed_in(app, "yangming-lead").get(f"/staff/cases/{case_id}").status_code == 404
+    assert signed_in(app, "dispatch").get(f"/staff/cases/{case_id}").status_code == 200
+    case = _case(session, case_id)
+    assert case.is_report and case.unit.kind == "dispatch"
+
+
+def test_staff_file_a_counter_case_and_print_the_slip(app, staff, session):
+    from tests.conftest import hidden_fields
+    from tests.qr.decode import decode_svg
+    from tests.web.helpers import VALID
+
+    handler = signed_in(app, "yangming")
+    form = hidden_fields(handler.get("/staff/cases/new").get_data(as_text=True))
+    response = handler.post("/staff/cases/new", data={**form, **VALID, "channel": "counter"})
+    assert response.status_code == 303
+    slip = handler.get(response.headers["Location"])
+    html = slip.get_data(as_text=True)
+    pin = re.search(r'<dd class="code">(\d{6})</dd>', html).group(1)
+    svg = re.search(r"<svg.*?</svg>", html, re.S).group(0)
+    url = decode_svg(svg, scale=3)[0]
+    assert url.startswith("https://yima.example.gov.cn/t/")
+    case = session.scalars(sa.select(Suggestion)).one()
+    assert case.channel.value == "counter" and len(pin) == 6
+    assert app.test_client().get(url.replace("https://yima.example.gov.cn", "")).status_code == 200
