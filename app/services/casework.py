@@ -62,10 +62,11 @@ def _flush(session: Session, case: Suggestion) -> None:
     """Write the step; a concurrent writer's change of the same row becomes a Conflict."""
     from sqlalchemy.orm.exc import StaleDataError
 
+    case_id = case.id  # read now: after a failed flush the object cannot load anything
     try:
         session.flush()
     except StaleDataError:
-        raise Conflict(case.id) from None  # the view rolls back
+        raise Conflict(case_id) from None  # the view rolls back
 
 
 def accept_case(session, case, actor, now, clocks: Clocks, version=None) -> CaseEvent:
