@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 import sqlalchemy as sa
 from flask import current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from app.db import utcnow
 from app.domain.workflow import Role
@@ -51,6 +51,7 @@ def urls_command():
 
 
 @click.command("create-user")
+@with_appcontext
 @click.option("--username", required=True)
 @click.option("--unit", "unit_code", required=True, help="the unit's code, e.g. 330281-YM")
 @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
@@ -80,6 +81,7 @@ def create_user_command(username, unit_code, role, display_name, password_file):
 
 
 @click.command("sweep")
+@with_appcontext
 def sweep_command():
     """Flag overdue cases and close replied ones whose window is over (run it from a timer)."""
     from app.services import sweep

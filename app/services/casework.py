@@ -153,19 +153,18 @@ def reply_to_case(session, case, actor, now, clocks: Clocks, text: ReplyText, ve
     else:
         _require(text.body, "body")
     final = case.stage is Stage.RE_REVIEW
-    _step(session, case, actor, Action.REPLY, now, version, public=True,
-          message=text.body or text.decision)
+    _step(session, case, actor, Action.REPLY, now, version, public=True)  # the text is in Reply
     window_end = clocks.review_window_end(now)
-    reply = Reply(
-        suggestion_id=case.id, stage=case.stage, unit_id=case.unit_id, author_id=actor.id, at=now,
-        body=text.body, claim=text.claim, facts=text.facts, decision=text.decision,
-        basis=text.basis, review_until=None if final else window_end, final=final,
-    )
-    session.add(reply)
     case.replied_at = now
     case.window_ends_at = window_end
     case.due_at = case.overdue_at = None
     case.rating, case.rated_at, case.rating_comment = None, None, ""
+    reply = Reply(
+        stage=case.stage, unit_id=case.unit_id, author_id=actor.id, at=now,
+        body=text.body, claim=text.claim, facts=text.facts, decision=text.decision,
+        basis=text.basis, review_until=None if final else window_end, final=final,
+    )
+    case.replies.append(reply)  # loading the list may autoflush: the case is consistent by now
     _flush(session, case)
     return reply
 

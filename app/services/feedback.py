@@ -48,8 +48,8 @@ def request_review(session: Session, case: Suggestion, reason: str, now: datetim
     if case.window_ends_at is None or now >= case.window_ends_at:
         raise Refused("window")
     stage, state = NEXT_STAGE[case.stage]
-    answered_by = case.replies[-1].unit if case.replies else case.unit
-    reviewer = answered_by.parent or dispatch_centre(session)
+    # A reply leaves the case with the unit that answered; the unit above it reviews.
+    reviewer = case.unit.parent or dispatch_centre(session)
     _event(session, case, Action.REQUEST_REVIEW, now, after=state, message=reason, to_unit=reviewer)
     case.status, case.stage = state, stage
     case.unit_id, case.unit = reviewer.id, reviewer
