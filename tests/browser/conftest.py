@@ -1,7 +1,6 @@
 """A live server and Debian's headless Chromium, driven by Playwright, at a phone's size."""
 import os
 import shutil
-import tempfile
 import threading
 
 import pytest
@@ -49,7 +48,6 @@ def phone():
     _require_browser()
     from playwright.sync_api import sync_playwright
 
-    profile = tempfile.mkdtemp(prefix="yima-chromium-")
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=CHROMIUM,
@@ -65,4 +63,3 @@ def phone():
         yield context.new_page()
         context.close()
         browser.close()
-    shutil.rmtree(profile, ignore_errors=True)

@@ -1,0 +1,36 @@
+"""A handler's day on a phone: sign in, open the inbox, accept a case, reply; the citizen sees it."""
+import os
+from pathlib import Path
+
+from tests.web.staff_helpers import file_case
+
+SHOTS = Path(os.environ.get("YIMA_SCREENSHOTS", "/tmp/yima-screenshots"))
+
+
+def test_handler_signs_in_accepts_and_replies_on_a_phone(app, staff, live_server, phone):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    token, case_id = file_case(app, kind="suggestion")
+    phone.goto(f"{live_server}/staff/")
+    phone.fill("input[name=username]", "yangming")
+    phone.fill("input[name=password]", "correct horse battery")
+    phone.click("button[type=submit]")
+    phone.wait_for_url(f"{live_server}/staff/")
+    assert "待受理" in phone.inner_text("main")
+    phone.screenshot(path=str(SHOTS / "4-inbox.png"), full_page=True)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+
+    phone.click(f"a[href='/staff/cases/{case_id}']")
+    phone.click("summary:has-text('受理')")
+    phone.click("form[action$='/accept'] button")
+    assert "已受理" in phone.inner_text(".flash")
+
+    phone.click("summary:has-text('答复群众')")
+    phone.fill("form[action$='/reply'] textarea[name=body]", "感谢您的建议，路灯已于今日修复。")
+    phone.click("form[action$='/reply'] button")
+    assert "已答复" in phone.inner_text("main")
+    phone.screenshot(path=str(SHOTS / "5-case.png"), full_page=True)
+
+    phone.goto(f"{live_server}/t/{token}")
+    assert "路灯已于今日修复" in phone.inner_text("main")
+    assert "满意" in phone.inner_text("main")
+    phone.screenshot(path=str(SHOTS / "6-citizen-rates.png"), full_page=True)
