@@ -196,6 +196,8 @@ class Suggestion(Base):
         sa.Index("ix_suggestions_unit_status_due", "unit_id", "status", "accept_due_at"),
         sa.Index("ix_suggestions_unit_due", "unit_id", "due_at", "id"),
         sa.Index("ix_suggestions_due", "due_at", "id"),
+        sa.Index("ix_suggestions_created", "created_at"),
+        sa.Index("ix_suggestions_unit_created", "unit_id", "created_at"),
         sa.CheckConstraint("extension_days BETWEEN 0 AND 30", name="extension_days"),
         sa.CheckConstraint("status <> 'merged' OR merged_into_id IS NOT NULL", name="merged_has_master"),
         sa.CheckConstraint(
@@ -223,6 +225,7 @@ class CaseEvent(Base):
     suggestion_id: Mapped[int] = mapped_column(sa.ForeignKey("suggestions.id"), index=True)
     at: Mapped[datetime]
     action: Mapped[Action] = mapped_column(_enum(Action, "action"))
+    __table_args__ = (sa.Index("ix_case_events_action_at", "action", "at"),)
     actor_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id"))
     from_status: Mapped[Optional[CaseState]] = mapped_column(_enum(CaseState, "from_status"))
     to_status: Mapped[Optional[CaseState]] = mapped_column(_enum(CaseState, "to_status"))
@@ -255,9 +258,13 @@ class Reply(Base):
     basis: Mapped[str] = mapped_column(sa.Text, default="")
     review_until: Mapped[Optional[datetime]]  # the citizen may ask for review until then
     final: Mapped[bool] = mapped_column(default=False)
+    started_at: Mapped[Optional[datetime]]  # when the answering unit's clock started
+    due_at: Mapped[Optional[datetime]]  # the deadline it answered against: on time if at < due_at
 
     suggestion: Mapped[Suggestion] = relationship(back_populates="replies")
     unit: Mapped[OrgUnit] = relationship()
+
+    __table_args__ = (sa.Index("ix_replies_at", "at"),)
 
     @property
     def is_decision(self) -> bool:

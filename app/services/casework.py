@@ -155,6 +155,8 @@ def reply_to_case(session, case, actor, now, clocks: Clocks, text: ReplyText, ve
     final = case.stage is Stage.RE_REVIEW
     _step(session, case, actor, Action.REPLY, now, version, public=True)  # the text is in Reply
     window_end = clocks.review_window_end(now)
+    started_at = case.accepted_at if case.stage is Stage.FIRST else case.received_at
+    answered_due = case.reply_due_at
     case.replied_at = now
     case.window_ends_at = window_end
     case.due_at = case.overdue_at = None
@@ -163,6 +165,7 @@ def reply_to_case(session, case, actor, now, clocks: Clocks, text: ReplyText, ve
         stage=case.stage, unit_id=case.unit_id, author_id=actor.id, at=now,
         body=text.body, claim=text.claim, facts=text.facts, decision=text.decision,
         basis=text.basis, review_until=None if final else window_end, final=final,
+        started_at=started_at, due_at=answered_due,
     )
     case.replies.append(reply)  # loading the list may autoflush: the case is consistent by now
     _flush(session, case)

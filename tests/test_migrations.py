@@ -1,0 +1,35 @@
+"""Migrations upgrade a database that already holds cases, and go back down cleanly."""
+import sqlalchemy as sa
+from flask_migrate import downgrade, upgrade
+
+from app import create_app
+
+
+def test_upgrading_a_database_with_cases_keeps_them(tmp_path):
+    app = create_app({"TESTING": True, "SECRET_KEY": "k",
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/old.sqlite3"})
+    with app.app_context():
+        from app.extensions import db
+
+        upgrade(revision="0001")
+        db.session.execute(sa.text(
+            "INSERT INTO org_units (id, code, name, name_en, kind, active) "
+            "VALUES (1, 'X', '信访局', 'Bureau', 'dispatch', 1)"))
+        db.session.execute(sa.text(
+            "INSERT INTO suggestions (id, receipt_code, token_hash, pin_hash, submission_key, kind, channel,"
+            " status, text, location, language, unit_id, created_at, received_at, accept_due_at, version)"
+            " VALUES (1, 'ABCDEFGHJ', 't', 'p', 'k', 'complaint', 'web', 'submitted', '旧的案件', '', 'zh',"
+            " 1, '2026-01-01 00:00:00', '2026-01-01 00:00:00', '2026-01-16 16:00:00', 1)"))
+        db.session.execute(sa.text(
+            "INSERT INTO case_events (suggestion_id, at, action, to_status, message, public)"
+            " VALUES (1, '2026-01-01 00:00:00', 'submit', 'submitted', '', 1)"))
+        db.session.commit()
+        upgrade()
+        row = db.session.execute(sa.text("SELECT text, stage, due_at, extension_days FROM suggestions")).one()
+        assert row.text == "旧的案件" and row.stage == "first" and row.due_at is not None and row.extension_days == 0
+        assert db.session.scalar(sa.text("SELECT count(*) FROM case_events")) == 1
+        assert db.session.scalar(sa.text("PRAGMA foreign_keys")) == 1  # enforced again after migrating
+        db.session.commit()
+        downgrade(revision="base")
+        assert "suggestions" not in sa.inspect(db.engine).get_table_names()
+        db.engine.dispose()
