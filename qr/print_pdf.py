@@ -16,7 +16,8 @@ then written straight to the caller's binary stream.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterable
+import itertools
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -24,8 +25,8 @@ from fpdf import FPDF
 from fpdf.enums import TextMode
 
 from qr.print_fonts import PrintFont, load_print_font
-from qr.print_layout import Box, Dot, Layout, Line, PosterSpec, QrBlock, Text, bold_stroke
-from qr.print_pages import poster_layout, sticker_sheets
+from qr.print_layout import PAGE_SIZES, Box, Dot, Layout, Line, PosterSpec, QrBlock, Text, bold_stroke
+from qr.print_pages import LABELS_PER_SHEET, poster_layout, sticker_sheets
 
 Progress = Callable[[int], None]
 _CJK = "yima-cjk"
@@ -43,6 +44,15 @@ class PrintResult:
     def font_missing(self) -> bool:
         """True when the PDF carries no Chinese text because no CJK font was found."""
         return self.font_path is None
+
+
+def _not_empty(specs: Iterable[PosterSpec]) -> Iterator[PosterSpec]:
+    """The specs, lazily, once it is known there is at least one; else ValueError."""
+    specs = iter(specs)
+    first = next(specs, None)
+    if first is None:
+        raise ValueError("no posters to print")
+    return itertools.chain([first], specs)
 
 
 class PdfCanvas:
@@ -133,6 +143,9 @@ def write_posters_pdf(
 
     ``progress(done)`` is called after each poster. Raises ValueError for no posters.
     """
+    if size not in PAGE_SIZES:
+        raise ValueError(f"unknown poster size {size!r}; expected one of {sorted(PAGE_SIZES)}")
+    specs = _not_empty(specs)  # refuse before fpdf2 opens the font file
     font = load_print_font(font_path)
     canvas = PdfCanvas(font, "扫码提建议 · 一码听民意")
     count = 0
@@ -160,6 +173,9 @@ def write_sticker_sheet_pdf(
     ``skip`` leaves the first labels of the first sheet blank (for partly used sheets);
     ``progress(done)`` is called after each label.
     """
+    if not 0 <= skip < LABELS_PER_SHEET:
+        raise ValueError(f"skip must be between 0 and {LABELS_PER_SHEET - 1}")
+    specs = _not_empty(specs)  # refuse before fpdf2 opens the font file
     font = load_print_font(font_path)
     canvas = PdfCanvas(font, "扫码提建议 · 标签")
     pages = count = 0
