@@ -27,7 +27,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app import errors
     from app.citizen.views import bp as citizen_bp
     from app.citizen import feedback  # noqa: F401 - adds its routes to the citizen bp
-    from app.staff import actions, auth  # noqa: F401 - actions adds its routes to the staff bp
+    from app.staff import actions, auth, posters, stats  # noqa: F401 - they add routes to the staff bp
     from app.staff.views import bp as staff_bp
 
     errors.init_app(app)

@@ -33,6 +33,21 @@ def seed_command():
     click.echo("Demo data ready: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
 
 
+@demo.command("generate")
+@click.option("--cases", type=click.IntRange(1), required=True, help="how many cases to add")
+@click.option("--days", type=click.IntRange(1), default=365, help="spread over this many days back")
+@click.option("--seed", type=int, default=None, help="for a repeatable data set")
+def generate_command(cases, days, seed):
+    """Fill the database with realistic cases, their events and replies, in bulk."""
+    from app.config import clocks
+    from app.demo_data import generate
+
+    with click.progressbar(length=cases, label="Generating cases") as bar:
+        generate(db.session, cases, utcnow(), clocks(current_app.config), days, seed, bar.update)
+    db.session.commit()
+    click.echo(f"Added {cases} cases.")
+
+
 @demo.command("urls")
 def urls_command():
     """Print where to open the app and a few demo poster URLs."""
@@ -86,9 +101,15 @@ def sweep_command():
     """Flag overdue cases and close replied ones whose window is over (run it from a timer)."""
     from app.services import sweep
 
+    from zoneinfo import ZoneInfo
+
+    from app.stats.monthly import refresh
+
     result = sweep(db.session, utcnow())
     db.session.commit()
-    click.echo(f"flagged overdue: {result.flagged}, closed: {result.closed}")
+    months = refresh(db.session, utcnow(), ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
+    db.session.commit()
+    click.echo(f"flagged overdue: {result.flagged}, closed: {result.closed}, figure months refreshed: {months}")
 
 
 def _pybabel(*args: str) -> None:
@@ -122,3 +143,6 @@ def init_app(app) -> None:
     app.cli.add_command(translate)
     app.cli.add_command(create_user_command)
     app.cli.add_command(sweep_command)
+    from app.print_cli import posters  # the print shop's batch files
+
+    app.cli.add_command(posters)

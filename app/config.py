@@ -40,6 +40,7 @@ def load_config(instance_path: str) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "COUNTY_NAME": env.get("YIMA_COUNTY_NAME", "余姚市"),
+        "YIMA_CJK_FONT": env.get("YIMA_CJK_FONT") or None,  # else the system font folders
         "BABEL_DEFAULT_LOCALE": "zh_Hans_CN",
         "BABEL_DEFAULT_TIMEZONE": env.get("YIMA_TIMEZONE", "Asia/Shanghai"),
         "LANGUAGES": ("zh_Hans_CN", "en"),

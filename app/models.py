@@ -1,5 +1,5 @@
 """Typed ORM models: org units, staff users, categories, posters, cases and their events."""
-from datetime import datetime
+from datetime import date, datetime
 from typing import Optional
 
 import sqlalchemy as sa
@@ -175,6 +175,8 @@ class Suggestion(Base):
     urge_count: Mapped[int] = mapped_column(default=0)
     is_report: Mapped[bool] = mapped_column(default=False)  # 检举控告: dispatch and supervisors only
     assignee_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id"))
+    stage_started_at: Mapped[Optional[datetime]]  # acceptance, or the review request: the answer clock
+    handled_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("org_units.id"))  # accepted it
     merged_into_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("suggestions.id"))
     rating: Mapped[Optional[Rating]] = mapped_column(_enum(Rating, "rating"))
     rating_comment: Mapped[str] = mapped_column(sa.String(500), default="")
@@ -183,7 +185,8 @@ class Suggestion(Base):
 
     category: Mapped[Optional[Category]] = relationship()
     poster: Mapped[Optional[Poster]] = relationship()
-    unit: Mapped[OrgUnit] = relationship()
+    unit: Mapped[OrgUnit] = relationship(foreign_keys=[unit_id])
+    handled_by: Mapped[Optional[OrgUnit]] = relationship(foreign_keys=[handled_by_id])
     assignee: Mapped[Optional[User]] = relationship()
     merged_into: Mapped[Optional["Suggestion"]] = relationship(remote_side=[id])
     events: Mapped[list["CaseEvent"]] = relationship(
@@ -196,8 +199,18 @@ class Suggestion(Base):
         sa.Index("ix_suggestions_unit_status_due", "unit_id", "status", "accept_due_at"),
         sa.Index("ix_suggestions_unit_due", "unit_id", "due_at", "id"),
         sa.Index("ix_suggestions_due", "due_at", "id"),
-        sa.Index("ix_suggestions_created", "created_at"),
+        sa.Index("ix_suggestions_created", "created_at", postgresql_include=[
+            "handled_by_id", "unit_id", "category_id", "poster_id", "channel", "kind"]),
         sa.Index("ix_suggestions_unit_created", "unit_id", "created_at"),
+        sa.Index("ix_suggestions_handled_created", "handled_by_id", "created_at"),
+        # The figures read these indexes only (PostgreSQL INCLUDE): no trip to the wide rows.
+        sa.Index("ix_suggestions_accepted", "accepted_at", postgresql_include=[
+            "accept_due_at", "received_at", "handled_by_id", "unit_id", "category_id", "poster_id",
+            "channel", "kind"]),
+        sa.Index("ix_suggestions_closed", "closed_at", postgresql_include=[
+            "status", "stage", "handled_by_id", "unit_id", "category_id", "poster_id", "channel", "kind"]),
+        sa.Index("ix_suggestions_rated", "rated_at", postgresql_include=[
+            "rating", "handled_by_id", "unit_id", "category_id", "poster_id", "channel", "kind"]),
         sa.CheckConstraint("extension_days BETWEEN 0 AND 30", name="extension_days"),
         sa.CheckConstraint("status <> 'merged' OR merged_into_id IS NOT NULL", name="merged_has_master"),
         sa.CheckConstraint(
@@ -225,7 +238,8 @@ class CaseEvent(Base):
     suggestion_id: Mapped[int] = mapped_column(sa.ForeignKey("suggestions.id"), index=True)
     at: Mapped[datetime]
     action: Mapped[Action] = mapped_column(_enum(Action, "action"))
-    __table_args__ = (sa.Index("ix_case_events_action_at", "action", "at"),)
+    __table_args__ = (sa.Index("ix_case_events_action_at", "action", "at"),
+                      sa.Index("ix_case_events_at", "at"))
     actor_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id"))
     from_status: Mapped[Optional[CaseState]] = mapped_column(_enum(CaseState, "from_status"))
     to_status: Mapped[Optional[CaseState]] = mapped_column(_enum(CaseState, "to_status"))
@@ -260,11 +274,19 @@ class Reply(Base):
     final: Mapped[bool] = mapped_column(default=False)
     started_at: Mapped[Optional[datetime]]  # when the answering unit's clock started
     due_at: Mapped[Optional[datetime]]  # the deadline it answered against: on time if at < due_at
+    # The case's fixed facts, copied so the figures of answers need no join with the cases.
+    category_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("categories.id"))
+    poster_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("posters.id"))
+    channel: Mapped[Optional[Channel]] = mapped_column(_enum(Channel, "channel"))
+    kind: Mapped[Optional[Kind]] = mapped_column(_enum(Kind, "kind"))
 
     suggestion: Mapped[Suggestion] = relationship(back_populates="replies")
     unit: Mapped[OrgUnit] = relationship()
 
-    __table_args__ = (sa.Index("ix_replies_at", "at"),)
+    __table_args__ = (
+        sa.Index("ix_replies_at", "at", postgresql_include=[
+            "unit_id", "stage", "due_at", "started_at", "category_id", "poster_id", "channel", "kind"]),
+    )
 
     @property
     def is_decision(self) -> bool:
@@ -285,3 +307,40 @@ class AuditEvent(Base):
     target: Mapped[str] = mapped_column(sa.String(120), default="")
     address: Mapped[str] = mapped_column(sa.String(64), default="")
     detail: Mapped[str] = mapped_column(sa.String(500), default="")
+
+
+class FigureMonth(Base):
+    """One cell of a month's stored figure cube (see app/stats/monthly.py)."""
+
+    __tablename__ = "figure_months"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[date] = mapped_column(sa.Date, index=True)  # its first local day
+    unit_id: Mapped[Optional[int]]
+    category_id: Mapped[Optional[int]]
+    poster_id: Mapped[Optional[int]]
+    channel: Mapped[Optional[str]] = mapped_column(sa.String(20))
+    kind: Mapped[Optional[str]] = mapped_column(sa.String(20))
+    volume: Mapped[int] = mapped_column(default=0)
+    closed: Mapped[int] = mapped_column(default=0)
+    closed_first_time: Mapped[int] = mapped_column(default=0)
+    rated: Mapped[int] = mapped_column(default=0)
+    satisfied: Mapped[int] = mapped_column(default=0)
+    accepted: Mapped[int] = mapped_column(default=0)
+    accepted_on_time: Mapped[int] = mapped_column(default=0)
+    accept_days: Mapped[float] = mapped_column(default=0.0)
+    replies: Mapped[int] = mapped_column(default=0)
+    replies_on_time: Mapped[int] = mapped_column(default=0)
+    first_replies: Mapped[int] = mapped_column(default=0)
+    reply_days: Mapped[float] = mapped_column(default=0.0)
+    reviews: Mapped[int] = mapped_column(default=0)
+    re_reviews: Mapped[int] = mapped_column(default=0)
+
+
+class FigureWatermark(Base):
+    """When the stored months were last brought up to date (one row)."""
+
+    __tablename__ = "figure_watermark"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    refreshed_at: Mapped[datetime]

@@ -80,7 +80,8 @@ def _suggestion_form(poster):
     elif not codes.SUBMISSION_KEY_PATTERN.match(form.submission_key.data or ""):
         form.submission_key.data = codes.new_submission_key()
     # An expired page keeps the citizen's text; the fresh CSRF token rendered below lets them resend it.
-    expired = bool(form.csrf_token.errors or form.submission_key.errors)
+    csrf_field = getattr(form, "csrf_token", None)  # absent when CSRF is switched off
+    expired = bool((csrf_field and csrf_field.errors) or form.submission_key.errors)
     return render_template("citizen/submit.html", form=form, poster=poster, expired=expired)
 
 

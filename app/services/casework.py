@@ -72,7 +72,8 @@ def _flush(session: Session, case: Suggestion) -> None:
 def accept_case(session, case, actor, now, clocks: Clocks, version=None) -> CaseEvent:
     """Accept a case: the reply clock starts (60 days for a complaint)."""
     event = _step(session, case, actor, Action.ACCEPT, now, version, public=True)
-    case.accepted_at = now
+    case.accepted_at = case.stage_started_at = now
+    case.handled_by_id = case.unit_id  # the unit judged for this case
     case.reply_due_at = case.due_at = clocks.reply_due(now, case.kind.value)
     case.return_due_at = case.overdue_at = None
     _flush(session, case)
@@ -155,7 +156,7 @@ def reply_to_case(session, case, actor, now, clocks: Clocks, text: ReplyText, ve
     final = case.stage is Stage.RE_REVIEW
     _step(session, case, actor, Action.REPLY, now, version, public=True)  # the text is in Reply
     window_end = clocks.review_window_end(now)
-    started_at = case.accepted_at if case.stage is Stage.FIRST else case.received_at
+    started_at = case.stage_started_at
     answered_due = case.reply_due_at
     case.replied_at = now
     case.window_ends_at = window_end
@@ -165,7 +166,8 @@ def reply_to_case(session, case, actor, now, clocks: Clocks, text: ReplyText, ve
         stage=case.stage, unit_id=case.unit_id, author_id=actor.id, at=now,
         body=text.body, claim=text.claim, facts=text.facts, decision=text.decision,
         basis=text.basis, review_until=None if final else window_end, final=final,
-        started_at=started_at, due_at=answered_due,
+        started_at=started_at, due_at=answered_due, category_id=case.category_id,
+        poster_id=case.poster_id, channel=case.channel, kind=case.kind,
     )
     case.replies.append(reply)  # loading the list may autoflush: the case is consistent by now
     _flush(session, case)

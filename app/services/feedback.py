@@ -53,7 +53,7 @@ def request_review(session: Session, case: Suggestion, reason: str, now: datetim
     _event(session, case, Action.REQUEST_REVIEW, now, after=state, message=reason, to_unit=reviewer)
     case.status, case.stage = state, stage
     case.unit_id, case.unit = reviewer.id, reviewer
-    case.received_at = now
+    case.stage_started_at = now
     case.reply_due_at = case.due_at = clocks.review_answer_due(now)
     case.window_ends_at = case.overdue_at = case.assignee_id = None
     case.rating, case.rated_at, case.rating_comment = None, None, ""

@@ -90,8 +90,12 @@ def page(session: Session, query: sa.Select, after: Optional[Cursor]) -> tuple[l
     return rows, Cursor(rows[-1].due_at, rows[-1].id)
 
 
+COUNTED = tuple(OPEN_STATES | {CaseState.REPLIED})
+
+
 def counts_by_status(session: Session, user: User) -> dict[CaseState, int]:
-    """How many visible cases stand in each state."""
-    query = (sa.select(Suggestion.status, sa.func.count()).where(case_scope(session, user))
+    """How many visible cases wait in each live state (closed ones are for the dashboard)."""
+    query = (sa.select(Suggestion.status, sa.func.count())
+             .where(case_scope(session, user), Suggestion.status.in_(COUNTED))
              .group_by(Suggestion.status))
     return {CaseState(status): n for status, n in session.execute(query)}

@@ -92,13 +92,11 @@ def _filter_choices(form: InboxFilterForm) -> None:
         SelectChoice(c.value, str(label)) for c, label in CHANNEL.items()]
 
 
-@bp.get("/")
-def inbox():
-    """The cases of the user's units, nearest deadline first, with counts and filters."""
+def inbox_filter() -> tuple[InboxFilterForm, InboxFilter]:
+    """The inbox filters of the request: the form to show and the values to query."""
     form = InboxFilterForm(request.args)
     _filter_choices(form)
     form.validate()
-    now = utcnow()
     f = InboxFilter(
         status=form.status.data or "open", category_id=form.category.data or None,
         poster_id=form.poster.data or None, channel=form.channel.data or None,
@@ -106,6 +104,14 @@ def inbox():
         date_to=None if form.date_to.errors else form.date_to.data,
         overdue=form.overdue.data, due_soon=form.due_soon.data, q=form.q.data or "",
     )
+    return form, f
+
+
+@bp.get("/")
+def inbox():
+    """The cases of the user's units, nearest deadline first, with counts and filters."""
+    form, f = inbox_filter()
+    now = utcnow()
     zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
     cases, next_cursor = page(db.session, filtered(db.session, current_user, f, now, zone), _cursor())
     args = {k: v for k, v in request.args.items() if k not in ("after_due", "after_id")}
@@ -114,8 +120,9 @@ def inbox():
         args.update(after_due=next_cursor.due_at.isoformat() if next_cursor.due_at else "",
                     after_id=next_cursor.id)
         next_url = url_for("staff.inbox", **args)
+    export_args = {k: v for k, v in request.args.items() if k not in ("after_due", "after_id")}
     return render_template("staff/inbox.html", form=form, cases=cases, next_url=next_url,
-                           counts=counts_by_status(db.session, current_user),
+                           counts=counts_by_status(db.session, current_user), export_args=export_args,
                            badge=lambda c: deadline_badge(c, now))
 
 

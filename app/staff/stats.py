@@ -1,0 +1,278 @@
+"""The dashboard (`/staff/stats`), supervision (督办), a unit's page, and the exports."""
+from datetime import date
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import Response, abort, current_app, render_template, request, stream_with_context, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.db import utcnow
+from app.domain.workflow import OPEN_STATES, Role
+from app.extensions import db
+from app.i18n import page_language
+from app.labels import CHANNEL, KIND
+from app.models import AuditEvent, Category, OrgUnit, Poster, Suggestion
+from app.services.access import subtree_ids, visible_unit_ids
+from app.services.inbox import DUE_SOON
+from app.stats import charts
+from app.stats.export import CSV_MIMETYPE, XLSX_MIMETYPE, csv_stream, xlsx_stream
+from app.stats.figures import BREAKDOWNS, Figures, rollup, scans_by_poster, total
+from app.stats.monthly import cube_for, plan, volume_series
+from app.stats.periods import NAMES, named_period
+from app.staff.auth import roles_required
+from app.staff.views import bp, deadline_badge
+
+DASHBOARD_ROLES = (Role.LEAD, Role.SUPERVISOR, Role.ADMIN)
+# The columns of every table of figures, in order: (heading, how to read it off Figures).
+COLUMNS = [
+    ("volume", lambda f: f.volume),
+    ("closed", lambda f: f.closed),
+    ("one_time_resolution_rate", lambda f: f.one_time_resolution_rate),
+    ("satisfaction_rate", lambda f: f.satisfaction_rate),
+    ("on_time_acceptance_rate", lambda f: f.on_time_acceptance_rate),
+    ("on_time_reply_rate", lambda f: f.on_time_reply_rate),
+    ("overdue_now", lambda f: f.overdue_now),
+    ("average_days_to_accept", lambda f: f.average_days_to_accept),
+    ("average_days_to_reply", lambda f: f.average_days_to_reply),
+    ("reviews", lambda f: f.reviews),
+    ("re_reviews", lambda f: f.re_reviews),
+]
+
+
+def column_titles() -> dict[str, str]:
+    """Headings of the figures, in the page's language."""
+    return {
+        "volume": _("Cases filed"), "closed": _("Closed"),
+        "one_time_resolution_rate": _("One-time resolution"), "satisfaction_rate": _("Satisfaction"),
+        "on_time_acceptance_rate": _("Accepted on time"), "on_time_reply_rate": _("Answered on time"),
+        "overdue_now": _("Overdue now"), "average_days_to_accept": _("Days to accept"),
+        "average_days_to_reply": _("Days to answer"), "reviews": _("Reviews"), "re_reviews": _("Re-reviews"),
+        "scans": _("Scans"), "conversion_rate": _("Conversion"),
+    }
+
+
+def _zone():
+    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+def _scope_units() -> list[OrgUnit]:
+    """Units the user may choose as the dashboard's scope."""
+    ids = visible_unit_ids(db.session, current_user)
+    query = sa.select(OrgUnit).order_by(OrgUnit.kind, OrgUnit.id)
+    if ids is not None:
+        query = query.where(OrgUnit.id.in_(ids))
+    return list(db.session.scalars(query))
+
+
+def _parse_day(name):
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+def _request_period():
+    name = request.args.get("period", "month")
+    name = name if name in NAMES else "month"
+    today = utcnow().astimezone(_zone()).date()
+    period, first, last = named_period(name, today, _zone(), _parse_day("from"), _parse_day("to"))
+    return name, period, first, last
+
+
+def _request_scope(units: list[OrgUnit]) -> OrgUnit:
+    wanted = request.args.get("unit", type=int)
+    by_id = {u.id: u for u in units}
+    if wanted is not None and wanted not in by_id:
+        abort(404)
+    return by_id.get(wanted) or by_id.get(current_user.unit_id) or units[0]
+
+
+def _names(model, ids, lang):
+    rows = db.session.scalars(sa.select(model).where(model.id.in_([i for i in ids if i])))
+    return {r.id: (r.display_name(lang) if hasattr(r, "display_name") else f"{r.code} {r.place_label}")
+            for r in rows}
+
+
+def breakdown(by: str, cube: dict, period, lang) -> list[tuple[str, Figures]]:
+    """Rows of one breakdown table: (label, figures), largest volume first."""
+    groups = rollup(cube, by)
+    if by == "unit":
+        names = _names(OrgUnit, groups, lang)
+    elif by == "category":
+        names = _names(Category, groups, lang)
+    elif by == "poster":
+        names = _names(Poster, groups, lang)
+        for poster_id, n in scans_by_poster(db.session, [k for k in groups if k], period).items():
+            groups.setdefault(poster_id, Figures()).scans = n
+    elif by == "channel":
+        names = {c: str(label) for c, label in CHANNEL.items()}
+    else:
+        names = {k: str(label) for k, label in KIND.items()}
+    rows = [(names.get(k, _("Not set")), f) for k, f in groups.items() if by != "poster" or k]
+    return sorted(rows, key=lambda r: (-r[1].volume, r[0]))
+
+
+@bp.get("/stats")
+@roles_required(*DASHBOARD_ROLES)
+def stats():
+    """The figures of a unit and its subtree for a period, with breakdowns and charts."""
+    units = _scope_units()
+    scope = _request_scope(units)
+    name, period, first, last = _request_period()
+    grain = request.args.get("grain", "day" if (last - first).days <= 62 else "month")
+    grain = grain if grain in ("day", "week", "month") else "day"
+    unit_ids = subtree_ids(db.session, scope.id)
+    now, lang = utcnow(), page_language()
+    split = plan(db.session, first, last, now, _zone())
+    cube = cube_for(db.session, unit_ids, first, last, now, _zone(), split)
+    summary = rollup(cube, None).get(None, Figures())
+    tables = {by: breakdown(by, cube, period, lang) for by in BREAKDOWNS}
+    series = volume_series(db.session, unit_ids, first, last, grain, now, _zone(), split)
+    titles = column_titles()
+    chart_of = {by: charts.bar_chart([(label, f.volume) for label, f in rows[:15]], titles["volume"])
+                for by, rows in tables.items()}
+    volume_chart = charts.column_chart([(d.isoformat()[5 if grain == "day" else 0:], n) for d, n in series],
+                                       titles["volume"])
+    return render_template("staff/stats.html", units=units, scope=scope, period_name=name, first=first,
+                           last=last, grain=grain, summary=summary, tables=tables, series=series,
+                           charts=chart_of, volume_chart=volume_chart, columns=COLUMNS, titles=titles)
+
+
+def _fmt(value):
+    if value is None:
+        return ""
+    return round(value, 4) if isinstance(value, float) else value
+
+
+@bp.get("/stats/export.<fmt>")
+@roles_required(*DASHBOARD_ROLES)
+def stats_export(fmt: str):
+    """A dashboard table as CSV or XLSX; the export is audited."""
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    by = request.args.get("table", "unit")
+    if by not in BREAKDOWNS:
+        abort(404)
+    units = _scope_units()
+    scope = _request_scope(units)
+    _name, period, first, last = _request_period()
+    cube = cube_for(db.session, subtree_ids(db.session, scope.id), first, last, utcnow(), _zone())
+    rows = breakdown(by, cube, period, page_language())
+    titles = column_titles()
+    header = [_("Name")] + [titles[key] for key, _read in COLUMNS]
+    if by == "poster":
+        header += [titles["scans"], titles["conversion_rate"]]
+    body = [[label] + [_fmt(read(f)) for _key, read in COLUMNS]
+            + ([f.scans, _fmt(f.conversion_rate)] if by == "poster" else []) for label, f in rows]
+    _audit("export_stats", f"{by}:{scope.code}:{first}:{last}")
+    return _download(fmt, header, body, f"yima-{by}-{first}-{last}")
+
+
+def _audit(action: str, target: str) -> None:
+    db.session.add(AuditEvent(at=utcnow(), user_id=current_user.id, username=current_user.username,
+                              action=action, target=target[:120], address=request.remote_addr or ""))
+    db.session.commit()
+
+
+def _download(fmt, header, rows, filename):
+    if fmt == "csv":
+        body, mimetype = csv_stream(header, rows), CSV_MIMETYPE
+    else:
+        body, mimetype = xlsx_stream(header, rows), XLSX_MIMETYPE
+    response = Response(stream_with_context(body), mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response
+
+
+@bp.get("/supervision")
+@roles_required(Role.SUPERVISOR)
+def supervision():
+    """Overdue and due-within-3-days cases across the subtree, grouped by unit (督办)."""
+    now = utcnow()
+    unit_ids = subtree_ids(db.session, current_user.unit_id)
+    cases = db.session.scalars(
+        sa.select(Suggestion).where(Suggestion.unit_id.in_(unit_ids), Suggestion.status.in_(OPEN_STATES),
+                                    Suggestion.due_at <= now + DUE_SOON)
+        .order_by(Suggestion.unit_id, Suggestion.due_at).options(sa.orm.selectinload(Suggestion.unit))
+    ).all()
+    groups: dict = {}
+    for case in cases:
+        groups.setdefault(case.unit, []).append(case)
+    return render_template("staff/supervision.html", groups=groups, badge=lambda c: deadline_badge(c, now))
+
+
+@bp.get("/units/<int:unit_id>")
+@roles_required(*DASHBOARD_ROLES)
+def unit_page(unit_id: int):
+    """One unit's own figures for the period and its overdue list."""
+    unit = db.session.get(OrgUnit, unit_id)
+    visible = visible_unit_ids(db.session, current_user)
+    if unit is None or (visible is not None and unit_id not in visible):
+        abort(404)
+    name, period, first, last = _request_period()
+    now = utcnow()
+    figures = total(db.session, {unit_id}, period, now)
+    overdue = db.session.scalars(
+        sa.select(Suggestion).where(Suggestion.unit_id == unit_id, Suggestion.status.in_(OPEN_STATES),
+                                    Suggestion.due_at <= now).order_by(Suggestion.due_at)).all()
+    return render_template("staff/unit.html", unit=unit, figures=figures, overdue=overdue, first=first,
+                           last=last, period_name=name, columns=COLUMNS, titles=column_titles(),
+                           badge=lambda c: deadline_badge(c, now))
+
+
+def stats_url(**changes) -> str:
+    """The dashboard URL with some of the current arguments changed."""
+    args = {**request.args.to_dict(), **changes}
+    return url_for("staff.stats", **args)
+
+
+
+
+@bp.get("/export.<fmt>")
+def inbox_export(fmt: str):
+    """The inbox's filtered list, every page of it, streamed; phones masked unless the role
+    may see them; the export is audited."""
+    from app.labels import STATUS
+    from app.services.access import can_see_phone, mask_phone
+    from app.services.inbox import filtered
+    from app.staff.views import inbox_filter
+
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    _form, f = inbox_filter()
+    now, zone, lang = utcnow(), _zone(), page_language()
+    cases = filtered(db.session, current_user, f, now, zone).subquery()
+    unit_name = OrgUnit.name_en if lang == "en" else OrgUnit.name
+    category_name = Category.name_en if lang == "en" else Category.name
+    query = (sa.select(cases.c.receipt_code, cases.c.created_at, cases.c.kind, category_name, cases.c.channel,
+                       Poster.code, unit_name, cases.c.status, cases.c.due_at, cases.c.text, cases.c.location,
+                       cases.c.citizen_name, cases.c.citizen_phone)
+             .join(OrgUnit, OrgUnit.id == cases.c.unit_id)
+             .outerjoin(Category, Category.id == cases.c.category_id)
+             .outerjoin(Poster, Poster.id == cases.c.poster_id)
+             .order_by(cases.c.due_at.asc().nulls_last(), cases.c.id))
+    reveal = can_see_phone(current_user)
+    kinds = {k.value: str(v) for k, v in KIND.items()}
+    channels = {k.value: str(v) for k, v in CHANNEL.items()}
+    states = {k.value: str(v) for k, v in STATUS.items()}
+
+    def local(value):
+        return value.astimezone(zone).strftime("%Y-%m-%d %H:%M") if value else ""
+
+    def rows():
+        result = db.session.execute(query.execution_options(yield_per=2000))
+        for (code, created, kind, category, channel, poster, unit, status, due, text, location,
+             name, phone) in result:
+            created = created if created.tzinfo else created.replace(tzinfo=ZoneInfo("UTC"))
+            due = due.replace(tzinfo=ZoneInfo("UTC")) if due and not due.tzinfo else due
+            yield [f"{code[:3]}-{code[3:6]}-{code[6:]}", local(created), kinds.get(kind, kind), category or "",
+                   channels.get(channel, channel), poster or "", unit, states.get(status, status), local(due),
+                   "Y" if due and due <= now else "", text, location, name or "",
+                   (phone if reveal else mask_phone(phone)) or ""]
+
+    header = [_("Receipt code"), _("Filed"), _("Type"), _("Matter"), _("Channel"), _("Poster"), _("Held by"),
+              _("Status"), _("Due"), _("Overdue"), _("What the citizen wrote"), _("Where"), _("Citizen's name"),
+              _("Phone")]
+    _audit("export_cases", f"{fmt}:{request.query_string.decode()[:100]}")
+    return _download(fmt, header, rows(), f"yima-cases-{now.astimezone(zone):%Y%m%d-%H%M}")

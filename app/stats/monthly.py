@@ -1,0 +1,161 @@
+"""Stored monthly cubes, so a year's dashboard need not read a million cases each time.
+
+A month's rows are figure_cube() of that month, written by `refresh()` (the sweep runs it),
+so the figures keep one definition. A case can still change a past month's counts (a
+review clears a rating, a forward moves a case before acceptance), so every case with an
+event since the last refresh marks the months of all its events dirty; dirty months, and
+months only partly inside a period, are computed live. The answer is exact either way.
+"""
+from datetime import date, datetime, timedelta
+from typing import Iterable, Optional
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from app.models import CaseEvent, FigureMonth, FigureWatermark, Suggestion
+from app.stats.figures import (
+    BREAKDOWNS, FIELD_NAMES, Figures, _in_scope, figure_cube, overdue_cube, volume_by_day,
+)
+from app.stats.periods import buckets, local_period
+
+# Events committed late (a slow request) still count: dirt is looked for this far back.
+MARGIN = timedelta(minutes=15)
+STORED = [name for name in FIELD_NAMES if name not in ("overdue_now", "scans")]
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def next_month(month: date) -> date:
+    return (month + timedelta(days=32)).replace(day=1)
+
+
+def dirty_months(session: Session, since: Optional[datetime], zone) -> Optional[set[date]]:
+    """Months a change since `since` may have altered; None when nothing was ever stored."""
+    if since is None:
+        return None
+    changed = sa.select(CaseEvent.suggestion_id).where(CaseEvent.at >= since - MARGIN)
+    stamps = session.scalars(sa.select(CaseEvent.at).where(CaseEvent.suggestion_id.in_(changed))).all()
+    stamps += session.scalars(sa.select(Suggestion.created_at).where(Suggestion.id.in_(changed))).all()
+    return {month_start(at.astimezone(zone).date()) for at in stamps}
+
+
+def refresh(session: Session, now: datetime, zone, months: Optional[Iterable[date]] = None) -> int:
+    """Recompute the stored months that are dirty (or the given ones, or all); returns how many."""
+    mark = session.scalars(sa.select(FigureWatermark).with_for_update()).first()
+    if months is None:
+        dirty = dirty_months(session, mark.refreshed_at if mark else None, zone)
+        if dirty is None:
+            oldest = session.scalar(sa.select(sa.func.min(Suggestion.created_at)))
+            dirty = _months_between(oldest.astimezone(zone).date(), now.astimezone(zone).date()) if oldest else set()
+        months = dirty
+    months = sorted(set(months))
+    for month in months:
+        period = local_period(month, next_month(month), zone)
+        session.execute(sa.delete(FigureMonth).where(FigureMonth.month == month))
+        rows = []
+        for key, figures in figure_cube(session, None, period, None).items():
+            row = dict(zip(BREAKDOWNS, key), month=month, **{n: getattr(figures, n) for n in STORED})
+            row["unit_id"] = row.pop("unit")
+            row["category_id"], row["poster_id"] = row.pop("category"), row.pop("poster")
+            row["channel"] = _plain(row["channel"])
+            row["kind"] = _plain(row["kind"])
+            rows.append(row)
+        if rows:
+            session.execute(sa.insert(FigureMonth), rows)
+    if mark is None:
+        session.add(FigureWatermark(id=1, refreshed_at=now))
+    else:
+        mark.refreshed_at = now
+    session.flush()
+    return len(months)
+
+
+def _plain(value):
+    return value.value if hasattr(value, "value") else value
+
+
+def _months_between(first: date, last: date) -> set[date]:
+    months, month = set(), month_start(first)
+    while month <= last:
+        months.add(month)
+        month = next_month(month)
+    return months
+
+
+def plan(session: Session, first: date, last: date, now: datetime, zone):
+    """Split local days [first, last] into clean stored months and live day ranges."""
+    mark = session.scalar(sa.select(FigureWatermark.refreshed_at))
+    dirty = dirty_months(session, mark, zone)
+    today = now.astimezone(zone).date()
+    this_month = month_start(today)
+    last = min(last, today)  # nothing is filed, closed or rated in the future
+    stored, live = [], []
+    month = month_start(first)
+    while month <= last:
+        end_of_month = next_month(month) - timedelta(days=1)
+        start, end = max(month, first), min(end_of_month, last)
+        if (start, end) == (month, end_of_month) and dirty is not None and month not in dirty \
+                and month < this_month:
+            stored.append(month)
+        elif live and live[-1][1] + timedelta(days=1) == start:
+            live[-1] = (live[-1][0], end)  # one live range, not one per month: fewer passes
+        else:
+            live.append((start, end))
+        month = next_month(month)
+    return stored, live
+
+
+def cube_for(session: Session, unit_ids, first: date, last: date, now: datetime, zone, split=None) -> dict:
+    """The cube of local days [first, last]: stored clean whole months, the rest live.
+
+    `split` is plan()'s answer when the caller has it already."""
+    stored, live = split or plan(session, first, last, now, zone)
+    cube: dict = {}
+    if stored:
+        m = FigureMonth
+        keys = [m.unit_id, m.category_id, m.poster_id, m.channel, m.kind]
+        query = (sa.select(*keys, *[sa.func.sum(getattr(m, n)) for n in STORED])
+                 .where(m.month.in_(stored), _in_scope(m.unit_id, unit_ids)).group_by(*keys))
+        for row in session.execute(query):
+            _merge(cube, tuple(row[:5]), dict(zip(STORED, row[5:])))
+    for start, end in live:
+        period = local_period(start, end + timedelta(days=1), zone)
+        for key, figures in figure_cube(session, unit_ids, period, None).items():
+            _merge(cube, _key(key), {n: getattr(figures, n) for n in STORED})
+    for key, figures in overdue_cube(session, unit_ids, now).items():
+        _merge(cube, _key(key), {"overdue_now": figures.overdue_now})
+    return cube
+
+
+def volume_series(session: Session, unit_ids, first: date, last: date, grain: str, now: datetime,
+                  zone, split=None) -> list[tuple[date, int]]:
+    """Cases filed per day, week or month of [first, last]; stored months answer for themselves."""
+    if grain != "month":
+        stored, live = [], [(first, min(last, now.astimezone(zone).date()))]
+    else:
+        stored, live = split or plan(session, first, last, now, zone)
+    counts: dict[date, int] = {}
+    if stored:
+        m = FigureMonth
+        query = (sa.select(m.month, sa.func.sum(m.volume)).where(m.month.in_(stored), _in_scope(m.unit_id, unit_ids))
+                 .group_by(m.month))
+        counts.update({month: int(n or 0) for month, n in session.execute(query)})
+    for start, end in live:
+        period = local_period(start, end + timedelta(days=1), zone)
+        for day, n in volume_by_day(session, unit_ids, period, zone).items():
+            counts[day] = counts.get(day, 0) + n
+    return buckets(first, last, grain, counts)
+
+
+def _key(key: tuple) -> tuple:
+    return key[0], key[1], key[2], _plain(key[3]), _plain(key[4])
+
+
+def _merge(cube: dict, key: tuple, values: dict) -> None:
+    figures = cube.setdefault(key, Figures())
+    for name, value in values.items():
+        setattr(figures, name, getattr(figures, name) + (value or 0))
+
+

@@ -1,0 +1,67 @@
+"""Stored months give exactly what a live count gives, before and after later changes."""
+from dataclasses import asdict
+from datetime import date, datetime
+
+import pytest
+import sqlalchemy as sa
+
+from app import services
+from app.config import clocks
+from app.domain.workflow import Rating
+from app.extensions import db
+from app.models import FigureMonth, Suggestion, User
+from app.stats.figures import figure_cube, rollup
+from app.stats.monthly import cube_for, refresh, volume_series
+from app.stats.periods import local_period
+from tests.stats.test_figures import ZONE, month  # noqa: F401 - the fixture
+
+LATER = datetime(2027, 2, 10, 9, 0, tzinfo=ZONE)  # December is a past month by then
+FIRST, LAST = date(2026, 12, 1), date(2026, 12, 31)
+
+
+def _plain(key):
+    return str(getattr(key, "value", key))
+
+
+def _same(stored_cube, live_cube):
+    for by in (None, "unit", "category", "poster", "channel", "kind"):
+        stored, live = rollup(stored_cube, by), rollup(live_cube, by)
+        assert {_plain(k) for k in stored} == {_plain(k) for k in live}, by
+        by_name = {_plain(k): v for k, v in live.items()}
+        for key, figures in stored.items():
+            expected = asdict(by_name[_plain(key)])
+            for name, value in asdict(figures).items():
+                assert value == pytest.approx(expected[name]), (by, key, name)
+
+
+def _live(now):
+    return figure_cube(db.session, None, local_period(FIRST, date(2027, 1, 1), ZONE), now)
+
+
+def test_stored_months_match_the_live_count_and_follow_later_changes(app, month):  # noqa: F811
+    with app.app_context():
+        assert refresh(db.session, LATER, ZONE) >= 1
+        db.session.commit()
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(FigureMonth)) > 0
+        _same(cube_for(db.session, None, FIRST, LAST, LATER, ZONE), _live(LATER))
+
+        # After the refresh, a case of December is reviewed: its rating is cleared.
+        case = db.session.get(Suggestion, month["ids"][0])
+        user = db.session.scalars(sa.select(User).where(User.username == "yangming")).one()
+        cl = clocks(app.config)
+        case.window_ends_at = datetime(2027, 3, 1, tzinfo=ZONE)
+        case.rating, case.rated_at, case.status, case.closed_at = Rating.UNSATISFIED, LATER, case.status.REPLIED, None
+        services.request_review(db.session, case, "重新看看", LATER, cl)
+        db.session.commit()
+        _same(cube_for(db.session, None, FIRST, LAST, LATER, ZONE), _live(LATER))
+        assert user is not None
+
+
+def test_a_years_volume_chart_reads_the_stored_months(app, month):  # noqa: F811
+    with app.app_context():
+        refresh(db.session, LATER, ZONE)
+        db.session.commit()
+        series = dict(volume_series(db.session, None, date(2026, 1, 1), date(2026, 12, 31), "month", LATER, ZONE))
+        assert series[date(2026, 12, 1)] == 6 and series[date(2026, 11, 1)] == 1
+        assert series == dict(volume_series(db.session, None, date(2026, 1, 1), date(2026, 12, 31), "month",
+                                            datetime(2026, 12, 31, 23, 59, tzinfo=ZONE), ZONE))  # all live
