@@ -132,8 +132,8 @@ def stats():
     titles = column_titles()
     chart_of = {by: charts.bar_chart([(label, f.volume) for label, f in rows[:15]], titles["volume"])
                 for by, rows in tables.items()}
-    volume_chart = charts.column_chart([(d.isoformat()[5 if grain == "day" else 0:], n) for d, n in series],
-                                       titles["volume"])
+    label = "%Y-%m" if grain == "month" else "%m-%d"
+    volume_chart = charts.column_chart([(d.strftime(label), n) for d, n in series], titles["volume"])
     return render_template("staff/stats.html", units=units, scope=scope, period_name=name, first=first,
                            last=last, grain=grain, summary=summary, tables=tables, series=series,
                            charts=chart_of, volume_chart=volume_chart, columns=COLUMNS, titles=titles)

@@ -38,7 +38,7 @@ def column_chart(points: list[tuple[str, int]], title: str, width: int = 640, he
     step = (width - left - 8) / n
     top = max((v for _, v in points), default=0) or 1
     scale = (height - bottom - top_pad) / top
-    every = max(1, n // 8)
+    every = max(1, -(-n // 10))  # at most ten labels, so they never overlap
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
              f'aria-label="{escape(title)}" class="chart" {FONT} font-size="12">',
              f'<title>{escape(title)}</title>',
