@@ -16,6 +16,11 @@ run: setup db
 	@$(FLASK) demo urls
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
+# Production: the same setup and migrations (no demo data), then gunicorn (gunicorn.conf.py).
+serve: setup
+	$(FLASK) db upgrade
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+
 test: $(VENV)/.dev-installed translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

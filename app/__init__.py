@@ -12,25 +12,30 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
 
-    from app import cli, i18n, labels, security
-    from app.extensions import csrf, db, limiter, migrate
+    from app import cli, i18n, labels, logs, ops_cli, ratelimits, security, serving
+    from app.extensions import csrf, db, migrate
 
+    serving.init_app(app, test_config)  # refuses to start an unsafe production setup
+    logs.init_app(app)  # first: every later hook logs with the request id
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     csrf.init_app(app)
-    limiter.init_app(app)
+    ratelimits.init_app(app)
     i18n.init_app(app)
     labels.init_app(app)
     security.init_app(app)
     cli.init_app(app)
+    ops_cli.init_app(app)
 
-    from app import errors
+    from app import errors, faults, guards
     from app.citizen.views import bp as citizen_bp
     from app.citizen import feedback  # noqa: F401 - adds its routes to the citizen bp
     from app.staff import actions, auth, posters, stats  # noqa: F401 - they add routes to the staff bp
     from app.staff.views import bp as staff_bp
 
     errors.init_app(app)
+    faults.init_app(app)
+    guards.init_app(app)
     auth.init_app(app)
     app.register_blueprint(citizen_bp)
     app.register_blueprint(staff_bp)

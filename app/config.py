@@ -25,6 +25,11 @@ def _persistent_secret(instance_path: str) -> str:
     return key
 
 
+def _env_list(name: str) -> list[str] | None:
+    values = [v.strip() for v in os.environ.get(name, "").split(",") if v.strip()]
+    return values or None
+
+
 def load_config(instance_path: str) -> dict:
     """Build the settings from the environment, with safe defaults for a local demo."""
     env = os.environ
@@ -36,6 +41,12 @@ def load_config(instance_path: str) -> dict:
         database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
     return {
         "SECRET_KEY": env.get("SECRET_KEY") or _persistent_secret(instance_path),
+        "SECRET_KEY_FROM_ENV": bool(env.get("SECRET_KEY")),
+        "YIMA_ENV": env.get("YIMA_ENV", "development"),
+        # Reverse proxies in front of the app (load balancer, nginx): 0 trusts no X-Forwarded-*.
+        "PROXIES": _env_int("YIMA_PROXIES", 0),
+        "TRUSTED_HOSTS": _env_list("TRUSTED_HOSTS"),
+        "LOG_LEVEL": env.get("YIMA_LOG_LEVEL", "INFO").upper(),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
@@ -44,9 +55,11 @@ def load_config(instance_path: str) -> dict:
         "BABEL_DEFAULT_LOCALE": "zh_Hans_CN",
         "BABEL_DEFAULT_TIMEZONE": env.get("YIMA_TIMEZONE", "Asia/Shanghai"),
         "LANGUAGES": ("zh_Hans_CN", "en"),
-        "RATELIMIT_STORAGE_URI": env.get("REDIS_URL", "memory://"),
+        # An empty REDIS_URL is a mistake, not a choice of in-memory limits: both read as unset.
+        "RATELIMIT_STORAGE_URI": env.get("REDIS_URL") or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "TRACK_RATE_LIMIT": env.get("YIMA_TRACK_RATE_LIMIT", "10 per minute;60 per hour"),
+        "TRACK_CODE_RATE_LIMIT": env.get("YIMA_TRACK_CODE_RATE_LIMIT", "10 per hour"),
         "SUBMIT_RATE_LIMIT": env.get("YIMA_SUBMIT_RATE_LIMIT", "20 per hour"),
         "LOGIN_RATE_LIMIT": env.get("YIMA_LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),
         "FEEDBACK_RATE_LIMIT": env.get("YIMA_FEEDBACK_RATE_LIMIT", "20 per hour"),
@@ -55,7 +68,12 @@ def load_config(instance_path: str) -> dict:
         "MAX_FORM_PARTS": 200,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": env.get("PUBLIC_BASE_URL", "").startswith("https://"),
+        # SESSION_COOKIE_SECURE follows the final PUBLIC_BASE_URL (see app/serving.py).
+        "STAFF_IDLE_MINUTES": _env_int("YIMA_STAFF_IDLE_MINUTES", 30),
+        "STAFF_MAX_HOURS": _env_int("YIMA_STAFF_MAX_HOURS", 12),
+        # Retention (PIPL): personal data of ended cases, and the audit trail (never < 183 days).
+        "RETENTION_DAYS": _env_int("YIMA_RETENTION_DAYS", 730),
+        "AUDIT_RETENTION_DAYS": _env_int("YIMA_AUDIT_RETENTION_DAYS", 365),
         # Statutory clocks (信访工作条例), in calendar days unless named otherwise.
         "ACCEPT_DAYS": _env_int("YIMA_ACCEPT_DAYS", 15),
         "RETURN_WORKING_DAYS": _env_int("YIMA_RETURN_WORKING_DAYS", 5),

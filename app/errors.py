@@ -2,7 +2,7 @@
 from flask import jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 
 def _page(status: int, title: str, message: str):
@@ -13,6 +13,9 @@ def _page(status: int, title: str, message: str):
 
 def handle_http(error: HTTPException):
     """Render any HTTP error as a page in the reader's language."""
+    if isinstance(error, SecurityError):
+        # A Host outside TRUSTED_HOSTS: no URL can be built for it, so no page either.
+        return "Bad Request", 400, {"Content-Type": "text/plain; charset=utf-8"}
     if error.code == 404:
         return _page(404, _("Not found"), _(
             "We could not find this page. Check the link or the receipt code and PIN, "

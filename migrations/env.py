@@ -9,9 +9,13 @@ from alembic import context
 # access to the values within the .ini file in use.
 config = context.config
 
-# Interpret the config file for Python logging.
-# This line sets up loggers basically.
-fileConfig(config.config_file_name, disable_existing_loggers=False)
+# The app already logs JSON lines through the root logger (app/logs.py): fileConfig would
+# replace that handler with a plain one, unredacted. Keep it and let alembic say what it runs.
+if any(getattr(h, "_yima", False) for h in logging.getLogger().handlers):
+    for name in ("alembic", "flask_migrate"):
+        logging.getLogger(name).setLevel(logging.INFO)
+else:
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
 
 

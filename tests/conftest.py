@@ -48,8 +48,6 @@ def _clean(request):
     if "app" not in request.fixturenames:
         yield  # domain and QR tests need no app
         return
-    from app.extensions import limiter
-
     app = request.getfixturevalue("app")
     with app.app_context():
         with _db.engine.begin() as conn:
@@ -57,7 +55,8 @@ def _clean(request):
                 conn.execute(table.delete())
         seed_demo(_db.session, NOW)
         _db.session.commit()
-        limiter.reset()
+        for limiter in app.extensions["limiter"]:
+            limiter.reset()
     yield
 
 
@@ -131,3 +130,36 @@ def login(client, username: str, password: str = PASSWORD):
 def csrf_of(client, path: str) -> str:
     """The CSRF token a page of the client's session carries."""
     return hidden_fields(client.get(path).get_data(as_text=True))["csrf_token"]
+
+
+# The log scan (tests/ops/logscan.py): every log record of the run, checked at the end.
+def pytest_configure(config):
+    """Collect every log record of the run, from the first test on."""
+    import logging
+
+    from tests.ops.logscan import Collector
+
+    config._yima_logs = Collector()
+    logging.getLogger().handlers.insert(0, config._yima_logs)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Fail the run if any log record held a phone number, a token, a password or a PIN."""
+    import logging
+
+    from app.logs import redact
+
+    collector = getattr(session.config, "_yima_logs", None)
+    if collector is None:
+        return
+    logging.getLogger().removeHandler(collector)
+    leaks = collector.leaks()
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(f"log scan: {len(collector.lines)} log records checked, {len(leaks)} leaks")
+    if leaks:
+        for leak in leaks[:20]:
+            if reporter is not None:
+                # Shown redacted: the report must not repeat the leak it found.
+                reporter.write_line(f"  LEAK: {redact(leak)[:300]}", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -3,13 +3,13 @@ from flask import abort, current_app, flash, redirect, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app import services
+from app import ratelimits, services
 from app.citizen.forms import FollowUpForm, RateForm, ReviewForm
 from app.citizen.views import bp, case_for_token, render_tracking
 from app.config import clocks
 from app.db import utcnow
 from app.domain.workflow import Rating
-from app.extensions import db, limiter
+from app.extensions import db
 from app.models import Suggestion
 from app.security import no_store
 
@@ -37,7 +37,7 @@ def _case(token):
 @bp.post("/t/<token>/<step>")
 @bp.post("/track/case/<step>", defaults={"token": None})
 @no_store
-@limiter.limit(lambda: current_app.config["FEEDBACK_RATE_LIMIT"])
+@ratelimits.feedback
 def feedback(step: str, token):
     """Rate, ask for review or follow up; errors come back on the tracking page with the text kept."""
     if step not in FORMS:

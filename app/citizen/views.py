@@ -1,18 +1,19 @@
 """The citizen's pages: start, poster landing, submission, receipt and tracking."""
 import re
+from functools import lru_cache
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, current_app, jsonify, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from wtforms import SelectChoice
 
-from app import services
+from app import ratelimits, services
 from app.citizen.forms import FollowUpForm, RateForm, ReviewForm, SuggestionForm, TrackForm
 from app.config import clocks
 from app.db import utcnow
 from app.domain import codes
 from app.domain.workflow import Kind
-from app.extensions import csrf, db, limiter
+from app.extensions import csrf, db
 from app.i18n import page_language
 from app.models import Suggestion
 from app.security import no_store
@@ -22,6 +23,10 @@ bp = Blueprint("citizen", __name__)
 
 POSTER_CODE = re.compile(r"^[A-Za-z0-9]{4,16}$")
 REMEMBERED_PINS = 5
+# Drawing a QR costs milliseconds; a token's URL never changes, so each worker keeps the
+# most recent ones. Only tokens of real cases get here (the case is looked up first).
+receipt_svg = lru_cache(maxsize=512)(receipt_qr.svg)
+receipt_png = lru_cache(maxsize=128)(receipt_qr.png)
 
 
 def tracking_url(token: str) -> str:
@@ -37,7 +42,7 @@ def index():
 
 @bp.route("/p/<code>", methods=["GET", "POST"])
 @csrf.exempt  # the form checks its own CSRF token, so an expired one keeps the citizen's text
-@limiter.limit(lambda: current_app.config["SUBMIT_RATE_LIMIT"], methods=["POST"])
+@ratelimits.submission
 def poster(code: str):
     """A posted QR's landing: the form, routed by the poster; every opening counts as a scan."""
     if not POSTER_CODE.match(code):
@@ -51,7 +56,7 @@ def poster(code: str):
 
 @bp.route("/submit", methods=["GET", "POST"])
 @csrf.exempt  # as above
-@limiter.limit(lambda: current_app.config["SUBMIT_RATE_LIMIT"], methods=["POST"])
+@ratelimits.submission
 def submit():
     """The form without a poster: routed by category, else to the dispatch centre."""
     return _suggestion_form(None)
@@ -144,7 +149,7 @@ def track(token: str):
 def track_qr_svg(token: str):
     """The receipt QR as SVG."""
     case_for_token(token)
-    return Response(receipt_qr.svg(tracking_url(token)), mimetype="image/svg+xml")
+    return Response(receipt_svg(tracking_url(token)), mimetype="image/svg+xml")
 
 
 @bp.get("/t/<token>/qr.png")
@@ -152,14 +157,15 @@ def track_qr_svg(token: str):
 def track_qr_png(token: str):
     """The receipt QR as a PNG download."""
     case = case_for_token(token)
-    response = Response(receipt_qr.png(tracking_url(token)), mimetype="image/png")
+    response = Response(receipt_png(tracking_url(token)), mimetype="image/png")
     response.headers["Content-Disposition"] = f'attachment; filename="yima-{case.receipt_code}.png"'
     return response
 
 
 @bp.route("/track", methods=["GET", "POST"])
 @no_store
-@limiter.limit(lambda: current_app.config["TRACK_RATE_LIMIT"], methods=["POST"])
+@ratelimits.lookup
+@ratelimits.lookup_per_code
 def lookup():
     """Look a case up by receipt code and PIN."""
     form = TrackForm()

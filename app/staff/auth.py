@@ -87,3 +87,6 @@ def init_app(app) -> None:
     app.config.setdefault("REMEMBER_COOKIE_HTTPONLY", True)
     app.config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
     app.config.setdefault("REMEMBER_COOKIE_SECURE", app.config["SESSION_COOKIE_SECURE"])
+    from app.staff import sessions
+
+    sessions.init_app(app)  # idle and absolute timeouts, audit of refused pages

@@ -16,7 +16,8 @@ LONG = 5000
 class LoginForm(FlaskForm):
     """Username and password; the error never says which one was wrong."""
 
-    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
+    # clean_text: a NUL byte in a query makes PostgreSQL refuse the statement (a 500, not a "no").
+    username = StringField(_l("Username"), filters=[clean_text], validators=[DataRequired(), Length(max=64)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
     remember = BooleanField(_l("Keep me signed in on this device (14 days)"))
 
@@ -35,7 +36,7 @@ class InboxFilterForm(FlaskForm):
     date_to = DateField(_l("Filed until"), validators=[Optional()])
     overdue = BooleanField(_l("Overdue"))
     due_soon = BooleanField(_l("Due within 3 days"))
-    q = StringField(_l("Search text or receipt code"), validators=[Optional(), Length(max=100)])
+    q = StringField(_l("Search text or receipt code"), filters=[clean_text], validators=[Optional(), Length(max=100)])
 
 
 class CaseActionForm(FlaskForm):
@@ -46,7 +47,7 @@ class CaseActionForm(FlaskForm):
     unit = SelectField(_l("To unit"), coerce=int, default=0, validate_choice=False)
     assignee = SelectField(_l("Assign to"), coerce=int, default=0, validate_choice=False)
     days = IntegerField(_l("Extra days (1 to 30)"), validators=[Optional(), NumberRange(1, 30)])
-    master_code = StringField(_l("Receipt code of the master case"), validators=[Optional(), Length(max=20)])
+    master_code = StringField(_l("Receipt code of the master case"), filters=[clean_text], validators=[Optional(), Length(max=20)])
     body = TextAreaField(_l("Reply to the citizen"), filters=[clean_text], validators=[Optional(), Length(max=LONG)])
     claim = TextAreaField(_l("The citizen's claim"), filters=[clean_text], validators=[Optional(), Length(max=LONG)])
     facts = TextAreaField(_l("Facts found"), filters=[clean_text], validators=[Optional(), Length(max=LONG)])

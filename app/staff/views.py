@@ -8,13 +8,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from wtforms import SelectChoice
 
-from app import services
+from app import ratelimits, services
 from app.config import clocks
 from app.db import utcnow
 from app.domain import codes
 from app.domain.deadlines import days_left
 from app.domain.workflow import STAFF_ACTIONS, Channel, Kind, Role, allowed
-from app.extensions import db, limiter
+from app.extensions import db
 from app.i18n import page_language
 from app.labels import STATUS
 from app.models import Category, OrgUnit, Poster, Suggestion, User
@@ -41,7 +41,7 @@ def _no_store(response):
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+@ratelimits.login
 def login():
     """Sign in; throttled per address, and an account locks after repeated failures."""
     form = LoginForm()
@@ -99,7 +99,8 @@ def inbox_filter() -> tuple[InboxFilterForm, InboxFilter]:
     form.validate()
     f = InboxFilter(
         status=form.status.data or "open", category_id=form.category.data or None,
-        poster_id=form.poster.data or None, channel=form.channel.data or None,
+        poster_id=form.poster.data or None,
+        channel=form.channel.data if form.channel.data in {c.value for c in Channel} else None,
         date_from=None if form.date_from.errors else form.date_from.data,
         date_to=None if form.date_to.errors else form.date_to.data,
         overdue=form.overdue.data, due_soon=form.due_soon.data, q=form.q.data or "",

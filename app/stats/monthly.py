@@ -6,10 +6,11 @@ review clears a rating, a forward moves a case before acceptance), so every case
 event since the last refresh marks the months of all its events dirty; dirty months, and
 months only partly inside a period, are computed live. The answer is exact either way.
 """
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from typing import Iterable, Optional
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.models import CaseEvent, FigureMonth, FigureWatermark, Suggestion
@@ -18,6 +19,7 @@ from app.stats.figures import (
 )
 from app.stats.periods import buckets, local_period
 
+NEVER = datetime(1970, 1, 1, tzinfo=timezone.utc)  # a watermark made but never refreshed
 # Events committed late (a slow request) still count: dirt is looked for this far back.
 MARGIN = timedelta(minutes=15)
 STORED = [name for name in FIELD_NAMES if name not in ("overdue_now", "scans")]
@@ -43,9 +45,9 @@ def dirty_months(session: Session, since: Optional[datetime], zone) -> Optional[
 
 def refresh(session: Session, now: datetime, zone, months: Optional[Iterable[date]] = None) -> int:
     """Recompute the stored months that are dirty (or the given ones, or all); returns how many."""
-    mark = session.scalars(sa.select(FigureWatermark).with_for_update()).first()
+    mark = _claim_watermark(session)
     if months is None:
-        dirty = dirty_months(session, mark.refreshed_at if mark else None, zone)
+        dirty = dirty_months(session, None if mark.refreshed_at == NEVER else mark.refreshed_at, zone)
         if dirty is None:
             oldest = session.scalar(sa.select(sa.func.min(Suggestion.created_at)))
             dirty = _months_between(oldest.astimezone(zone).date(), now.astimezone(zone).date()) if oldest else set()
@@ -64,12 +66,23 @@ def refresh(session: Session, now: datetime, zone, months: Optional[Iterable[dat
             rows.append(row)
         if rows:
             session.execute(sa.insert(FigureMonth), rows)
-    if mark is None:
-        session.add(FigureWatermark(id=1, refreshed_at=now))
-    else:
-        mark.refreshed_at = now
+    mark.refreshed_at = now
     session.flush()
     return len(months)
+
+
+def _claim_watermark(session: Session) -> FigureWatermark:
+    """Lock the one watermark row, making it on the very first refresh: two nodes sweeping
+    at once then queue on that row, instead of both inserting it (one would crash)."""
+    mark = session.scalars(sa.select(FigureWatermark).with_for_update()).first()
+    if mark is None:
+        try:
+            with session.begin_nested():
+                session.add(FigureWatermark(id=1, refreshed_at=NEVER))
+        except IntegrityError:
+            pass  # another node made it first and holds it until it commits
+        mark = session.scalars(sa.select(FigureWatermark).with_for_update()).one()
+    return mark
 
 
 def _plain(value):

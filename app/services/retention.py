@@ -1,0 +1,71 @@
+"""Retention (PIPL, GB/T 35273): forget citizens' names and phones once a case is long over.
+
+The case, its timeline, its replies and its rating stay, so every figure is unchanged;
+only `citizen_name` and `citizen_phone` are cleared. Audit rows older than the audit
+retention (never under 183 days, about six months) are deleted.
+"""
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, aliased
+
+from app.domain.workflow import CaseState
+from app.models import AuditEvent, CaseEvent, Suggestion
+
+MIN_AUDIT_DAYS = 183
+
+
+@dataclass(frozen=True)
+class PurgeResult:
+    """What a purge removed."""
+
+    cases: int  # cases whose name and phone were cleared
+    audit_rows: int  # audit rows past their retention
+
+
+def audit_days(configured: int) -> int:
+    """The audit retention actually applied: the setting, but never under 183 days."""
+    return max(MIN_AUDIT_DAYS, int(configured))
+
+
+def ended_before(cutoff: datetime) -> sa.ColumnElement[bool]:
+    """Cases that ended before `cutoff`: closed, rejected, or merged into a closed master."""
+    master = aliased(Suggestion)
+    last_event = (sa.select(sa.func.max(CaseEvent.at))
+                  .where(CaseEvent.suggestion_id == Suggestion.id).scalar_subquery())
+    master_closed = (sa.select(master.closed_at).where(master.id == Suggestion.merged_into_id)
+                     .scalar_subquery())
+    return sa.or_(
+        sa.and_(Suggestion.status == CaseState.CLOSED, Suggestion.closed_at < cutoff),
+        sa.and_(Suggestion.status == CaseState.REJECTED, last_event < cutoff),
+        sa.and_(Suggestion.status == CaseState.MERGED, master_closed < cutoff),
+    )
+
+
+def purge_personal_data(session: Session, now: datetime, retention_days: int,
+                        audit_retention_days: int, actor: str = "cli") -> PurgeResult:
+    """Clear name and phone of cases ended over `retention_days` ago; drop old audit rows.
+
+    Idempotent: a second run finds nothing left to clear. Flushes, never commits; the purge
+    itself is audited.
+    """
+    if retention_days < 1:
+        raise ValueError("retention_days must be at least 1")
+    cutoff = now - timedelta(days=retention_days)
+    has_personal_data = sa.or_(Suggestion.citizen_name.is_not(None), Suggestion.citizen_phone.is_not(None))
+    ids = session.scalars(sa.select(Suggestion.id).where(has_personal_data, ended_before(cutoff))).all()
+    for start in range(0, len(ids), 500):
+        # Core UPDATE: the version counter stays, so a staff form open on the case still saves.
+        session.execute(sa.update(Suggestion).where(Suggestion.id.in_(ids[start:start + 500]))
+                        .values(citizen_name=None, citizen_phone=None)
+                        .execution_options(synchronize_session=False))
+    audit_cutoff = now - timedelta(days=audit_days(audit_retention_days))
+    deleted = session.execute(sa.delete(AuditEvent).where(AuditEvent.at < audit_cutoff)
+                              .execution_options(synchronize_session=False)).rowcount
+    result = PurgeResult(cases=len(ids), audit_rows=deleted or 0)
+    session.add(AuditEvent(at=now, username=actor[:64], action="purge",
+                           target=f"before:{cutoff.date().isoformat()}",
+                           detail=f"cases cleared: {result.cases}, audit rows deleted: {result.audit_rows}"))
+    session.flush()
+    return result

@@ -1,0 +1,262 @@
+"""Yima under gunicorn beside a bare Flask app, loaded by wrk from a second process. Not a test.
+
+    python bench/serve.py                       # SQLite file in a temporary folder, 10 s a row
+    DATABASE_URL=postgresql://postgres@127.0.0.1/yima_sec python bench/serve.py
+    python bench/serve.py --smoke               # a few seconds, what CI runs
+
+Starts gunicorn with the production settings (gunicorn.conf.py when the repo has one, else
+2 sync workers) for `wsgi:app` on a migrated, seeded database, and in the same run for
+bench/hello.py with the same settings; wrk (Debian's `wrk`) then measures the bare app,
+GET /p/<code> (the form), the submission POST (each request a fresh form: its own session
+cookie, CSRF token and submission key, minted beforehand with the secret key) and tracking
+(GET /t/<token> and its /t/<token>/qr.svg, alternating). Rate limits are raised so they do
+not throttle the load; Redis is used when REDIS_URL is set. Targets (issue 6): the form and
+tracking at least 50% of the bare app's req/s, the submission at least 25%.
+"""
+import argparse
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+sys.path.insert(0, str(ROOT))
+TARGETS = {"form": 0.50, "submit": 0.25, "track": 0.50}
+SECRET = "bench-secret-key-not-for-production"
+UNLIMITED = "1000000 per minute"
+
+LUA = r"""
+local lines, i = {}, 0
+local counter = 0
+function setup(thread)
+  thread:set("offset", counter)
+  counter = counter + 1
+end
+function init(args)
+  for line in io.lines(args[1]) do
+    local method, path, cookie, body = line:match("^([^\t]*)\t([^\t]*)\t([^\t]*)\t(.*)$")
+    lines[#lines + 1] = {method, path, cookie, body}
+  end
+  i = (offset or 0) * math.floor(#lines / (tonumber(args[2]) or 1))
+end
+function request()
+  i = i + 1
+  if i > #lines then i = 1 end
+  local r = lines[i]
+  local headers = {}
+  if r[3] ~= "" then headers["Cookie"] = r[3] end
+  if r[1] == "POST" then headers["Content-Type"] = "application/x-www-form-urlencoded" end
+  if r[4] ~= "" then return wrk.format(r[1], r[2], headers, r[4]) end
+  return wrk.format(r[1], r[2], headers)
+end
+"""
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def gunicorn_args(app_spec: str, port: int, workers: int) -> list[str]:
+    """The production settings: the repo's config file if there is one, else N sync workers."""
+    args = [str(Path(PYTHON).with_name("gunicorn")), app_spec, "-b", f"127.0.0.1:{port}"]
+    conf = ROOT / "gunicorn.conf.py"
+    if conf.exists():
+        return args + ["-c", str(conf)] + (["-w", str(workers)] if workers else [])
+    return args + ["-w", str(workers or 2), "-k", "sync", "--timeout", "30", "--log-level", "warning"]
+
+
+def start(app_spec: str, env: dict, workers: int, cwd: Path) -> tuple[subprocess.Popen, str]:
+    """Start gunicorn and wait until it answers."""
+    port = free_port()
+    log = open(Path(tempfile.gettempdir()) / f"yima-bench-{port}.log", "w+")  # never a full pipe
+    proc = subprocess.Popen(gunicorn_args(app_spec, port, workers), env=env, cwd=cwd,
+                            stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            urllib.request.urlopen(base + ("/healthz" if app_spec == "wsgi:app" else "/"), timeout=1)
+            return proc, base
+        except OSError:
+            if proc.poll() is not None:
+                log.seek(0)
+                raise SystemExit(f"gunicorn {app_spec} exited: {log.read()[-2000:]}")
+            time.sleep(0.1)
+    proc.terminate()
+    raise SystemExit(f"gunicorn {app_spec} did not start")
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """Stop one gunicorn master (and so its workers)."""
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def prepare_database(env: dict) -> None:
+    """Migrate and seed, as `make run` does."""
+    flask = [str(Path(PYTHON).with_name("flask")), "--app", "wsgi"]
+    for command in (["db", "upgrade"], ["demo", "seed"]):
+        done = subprocess.run(flask + command, env=env, cwd=ROOT, capture_output=True, text=True)
+        if done.returncode:
+            raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr[-3000:]}")
+
+
+def mint_forms(env: dict, count: int, path: str) -> list[str]:
+    """`count` fresh submission forms, each with its own signed session and CSRF token."""
+    from flask import session
+    from flask_wtf.csrf import generate_csrf
+
+    from app import create_app
+    from app.domain import codes
+
+    app = create_app()
+    serializer = app.session_interface.get_signing_serializer(app)
+    lines = []
+    for _ in range(count):
+        with app.test_request_context(path):
+            csrf = generate_csrf()
+            cookie = f"{app.config['SESSION_COOKIE_NAME']}={serializer.dumps(dict(session))}"
+        body = urllib.parse.urlencode({
+            "csrf_token": csrf, "submission_key": codes.new_submission_key(), "kind": "suggestion",
+            "text": "公交站的遮雨棚漏水，下雨天等车的老人都淋湿了，希望尽快修好。", "category": "0",
+            "location": "阳明西路公交站", "name": "", "phone": ""})
+        lines.append(f"POST\t{path}\t{cookie}\t{body}")
+    return lines
+
+
+def poster_code(env: dict) -> str:
+    """An active demo poster's code."""
+    from app import create_app
+    from app.extensions import db
+    from app.models import Poster
+    import sqlalchemy as sa
+
+    app = create_app()
+    with app.app_context():
+        return db.session.scalar(sa.select(Poster.code).where(Poster.active).order_by(Poster.id))
+
+
+def file_cases(base: str, forms: list[str]) -> list[str]:
+    """Submit forms through the server and return the tracking paths they redirect to."""
+    paths = []
+    for line in forms:
+        _method, path, cookie, body = line.split("\t")
+        request = urllib.request.Request(base + path, data=body.encode(), method="POST",
+                                         headers={"Cookie": cookie})
+        opener = urllib.request.build_opener(NoRedirect)
+        try:
+            opener.open(request, timeout=10)
+        except urllib.error.HTTPError as answer:
+            if answer.code != 303:
+                raise SystemExit(f"submission failed: {answer.code}")
+            paths.append(urllib.parse.urlsplit(answer.headers["Location"]).path)
+    return paths
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Keep a 303 as an answer instead of following it."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def wrk(url: str, seconds: float, connections: int, threads: int, lines: list[str] | None, tmp: Path) -> dict:
+    """Run wrk; return req/s, p50 and p99 in ms, and the count of unexpected statuses."""
+    args = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency", "--timeout", "10s"]
+    if lines is not None:
+        data, script = tmp / f"lines-{time.monotonic_ns()}.tsv", tmp / "cycle.lua"
+        data.write_text("\n".join(lines) + "\n")
+        script.write_text(LUA)
+        args += ["-s", str(script), url, str(data), str(threads)]
+    else:
+        args.append(url)
+    out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    errors = re.search(r"Socket errors:.*", out)
+    return {"rps": rps, "p50": _ms(out, "50%"), "p99": _ms(out, "99%"),
+            "bad": int(bad.group(1)) if bad else 0, "socket": errors.group(0) if errors else ""}
+
+
+def _ms(out: str, pct: str) -> float:
+    value, unit = re.search(rf"^\s+{re.escape(pct)}\s+([\d.]+)(us|ms|s)\s*$", out, re.M).groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=10.0, help="load per row")
+    parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=1, help="wrk threads")
+    parser.add_argument("--workers", type=int, default=0, help="override the workers (default: config or 2)")
+    parser.add_argument("--smoke", action="store_true", help="a few seconds in all: checks it works, not speed")
+    args = parser.parse_args()
+    if args.smoke:
+        args.seconds = 2.0
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed: apt-get install -y wrk")
+
+    tmp = Path(tempfile.mkdtemp(prefix="yima-bench-"))
+    env = {**os.environ, "SECRET_KEY": SECRET, "PUBLIC_BASE_URL": "https://yima.example.gov.cn",
+           "YIMA_SUBMIT_RATE_LIMIT": UNLIMITED, "YIMA_TRACK_RATE_LIMIT": UNLIMITED,
+           "YIMA_FEEDBACK_RATE_LIMIT": UNLIMITED, "YIMA_LOGIN_RATE_LIMIT": UNLIMITED}
+    env.setdefault("DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")
+    prepare_database(env)
+    os.environ.update({k: env[k] for k in ("DATABASE_URL", "SECRET_KEY", "PUBLIC_BASE_URL")})
+    code = poster_code(env)
+    expected_rps = 300 if args.smoke else 2500
+    forms = mint_forms(env, int(expected_rps * (args.seconds + 1)) + 200, f"/p/{code}")
+    database = env["DATABASE_URL"].split("://", 1)[0].split("+")[0]
+
+    hello, hello_base = start("bench.hello:app", env, args.workers, ROOT)
+    yima, base = start("wsgi:app", env, args.workers, ROOT)
+    try:
+        tracks = file_cases(base, forms[:100])
+        track_lines = [f"GET\t{p}{suffix}\t\t" for p in tracks for suffix in ("", "/qr.svg")]
+        rows = {}
+        load = dict(seconds=args.seconds, connections=args.connections, threads=args.threads, tmp=tmp)
+        rows["bare"] = wrk(hello_base + "/", lines=None, **load)
+        rows["form"] = wrk(f"{base}/p/{code}", lines=None, **load)
+        rows["submit"] = wrk(base + "/", lines=forms[100:], **load)
+        rows["track"] = wrk(base + "/", lines=track_lines, **load)
+    finally:
+        stop(yima)
+        stop(hello)
+    return report(rows, database, args, code)
+
+
+def report(rows: dict, database: str, args, code: str) -> int:
+    """Print the table; a non-zero exit when a response was wrong (or, full runs, a target missed)."""
+    names = {"bare": "bare Flask hello", "form": f"GET /p/{code} (form)",
+             "submit": "POST /p/<code> (submission)", "track": "GET /t/<token> + qr.svg"}
+    bare = rows["bare"]["rps"]
+    print(f"\nYima under gunicorn on {database}, {args.seconds:g} s a row, wrk -t{args.threads} "
+          f"-c{args.connections}" + (" (smoke run: numbers are not meaningful)" if args.smoke else ""))
+    print(f"{'what':<30} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'of bare':>8} {'target':>7}  errors")
+    failed = False
+    for key, row in rows.items():
+        share = row["rps"] / bare if bare else 0
+        target = TARGETS.get(key)
+        missed = target is not None and share < target
+        failed |= row["bad"] > 0 or (missed and not args.smoke)
+        print(f"{names[key]:<30} {row['rps']:>8.0f} {row['p50']:>8.2f} {row['p99']:>8.2f} "
+              f"{share:>7.0%} {f'{target:.0%}' if target else '':>7}  "
+              f"{row['bad'] or ''} {row['socket']}{'  MISSED' if missed else ''}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

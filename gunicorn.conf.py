@@ -1,0 +1,76 @@
+"""gunicorn settings for production: `make serve`, or `gunicorn -c gunicorn.conf.py wsgi:app`.
+
+Every value can be set from the environment; see docs/deploy.md.
+"""
+import multiprocessing
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from gunicorn.glogging import Logger  # noqa: E402
+
+from app.logs import JsonFormatter, RedactFilter, redact  # noqa: E402
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+def worker_count(cores: int, cap: int) -> int:
+    """2 × cores + 1 sync workers (the usual rule for I/O-bound apps), at most `cap`."""
+    return max(1, min(2 * cores + 1, cap))
+
+
+bind = os.environ.get("GUNICORN_BIND") or f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+workers = _int("YIMA_WORKERS", 0) or worker_count(multiprocessing.cpu_count(), _int("YIMA_MAX_WORKERS", 8))
+worker_class = "sync"
+timeout = _int("YIMA_WORKER_TIMEOUT", 30)  # a request longer than this is killed (the exports stream)
+graceful_timeout = _int("YIMA_GRACEFUL_TIMEOUT", 30)  # finish requests in flight on a restart
+keepalive = _int("YIMA_KEEPALIVE", 5)  # above nothing: behind a load balancer that reuses connections
+max_requests = _int("YIMA_MAX_REQUESTS", 2000)  # recycle workers now and then …
+max_requests_jitter = max_requests // 10  # … not all at once
+limit_request_line = 4094
+limit_request_fields = 100
+# X-Forwarded-* are trusted by the app's ProxyFix alone (YIMA_PROXIES), never by gunicorn.
+secure_scheme_headers: dict = {}
+forwarded_allow_ips = "127.0.0.1,::1"
+proc_name = "yima"
+# gunicornc's control socket only when asked for: its default path is shared by every instance.
+control_socket = os.environ.get("YIMA_CONTROL_SOCKET") or None
+control_socket_disable = control_socket is None
+if control_socket is None:
+    del control_socket
+
+accesslog = os.environ.get("YIMA_ACCESS_LOG", "-") or None  # "" turns it off; "-" is stdout
+errorlog = "-"
+loglevel = os.environ.get("YIMA_LOG_LEVEL", "info").lower()
+# No query string (%(q)s, %(r)s are left out) and tracking tokens redacted by RedactingLogger.
+access_log_format = ('%(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms "%(f)s" "%(a)s" '
+                     '%({x-request-id}o)s')
+
+
+class RedactingLogger(Logger):
+    """gunicorn's logger with no query strings, no tracking tokens and JSON error lines."""
+
+    def atoms(self, resp, req, environ, request_time):
+        """The access-log atoms, with paths, referrers and headers made safe to keep."""
+        atoms = super().atoms(resp, req, environ, request_time)
+        atoms["q"] = "-"
+        atoms["r"] = f"{atoms['m']} {atoms['U']} {atoms['H']}"
+        for key in ("{raw_uri}e", "{query_string}e", "{request_uri}e"):
+            atoms.pop(key, None)
+        for key in ("f", "{referer}i"):
+            if isinstance(atoms.get(key), str):
+                atoms[key] = atoms[key].split("?", 1)[0]
+        return {key: redact(value) if isinstance(value, str) else value for key, value in atoms.items()}
+
+    def setup(self, cfg):
+        """Write gunicorn's own messages as redacted JSON lines, like the app's."""
+        super().setup(cfg)
+        for handler in self.error_log.handlers:
+            handler.setFormatter(JsonFormatter())
+            handler.addFilter(RedactFilter())
+
+
+logger_class = RedactingLogger

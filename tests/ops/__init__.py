@@ -1,0 +1,1 @@
+"""Operations: serving, sessions, logs, audit, retention and backups."""

@@ -1,0 +1,85 @@
+"""JSON log lines with a request id; phones, tokens and secrets never reach a line."""
+import json
+import logging
+import re
+
+from app.logs import JsonFormatter, RedactFilter, redact
+from tests.ops.logscan import find_leaks
+from tests.web.helpers import submit, token_of
+from tests.web.staff_helpers import signed_in
+
+
+def _lines(capsys) -> list[dict]:
+    return [json.loads(line) for line in capsys.readouterr().err.splitlines() if line.startswith("{")]
+
+
+def _request_lines(capsys) -> list[dict]:
+    return [line for line in _lines(capsys) if line["logger"] == "yima.request"]
+
+
+def test_each_request_is_one_json_line_with_an_id_echoed_in_the_response(client, capsys):
+    capsys.readouterr()
+    response = client.get("/submit")
+    [line] = _request_lines(capsys)
+    assert response.headers["X-Request-ID"] == line["request_id"]
+    assert re.fullmatch(r"[0-9a-f]{32}", line["request_id"])
+    assert {"time", "level", "logger", "message", "method", "path", "status", "duration_ms"} <= set(line)
+    assert (line["method"], line["path"], line["status"], line["level"]) == ("GET", "/submit", 200, "INFO")
+
+
+def test_a_valid_incoming_request_id_is_kept_a_bad_one_replaced(client, capsys):
+    capsys.readouterr()
+    assert client.get("/", headers={"X-Request-ID": "lb-7f3a9c12"}).headers["X-Request-ID"] == "lb-7f3a9c12"
+    forged = client.get("/", headers={"X-Request-ID": "x\"}{injected: 1"}).headers["X-Request-ID"]
+    assert re.fullmatch(r"[0-9a-f]{32}", forged)
+    assert [line["request_id"] for line in _request_lines(capsys)] == ["lb-7f3a9c12", forged]
+
+
+def test_tracking_tokens_and_query_strings_stay_out_of_the_request_line(client, fill_form, capsys):
+    token = token_of(submit(client, fill_form))
+    capsys.readouterr()
+    client.get(f"/t/{token}?from=13812345678")
+    err = capsys.readouterr().err
+    assert token not in err and "13812345678" not in err
+    assert '"path": "/t/…"' in err
+
+
+def test_a_staff_request_names_the_user(app, staff, capsys):
+    client = signed_in(app, "yangming")
+    capsys.readouterr()
+    client.get("/staff/")
+    [line] = _request_lines(capsys)
+    assert isinstance(line["user_id"], int)
+
+
+def _formatted(message, *args, exc=None) -> str:
+    record = logging.LogRecord("t", logging.ERROR, __file__, 1, message, args, exc)
+    RedactFilter().filter(record)
+    return JsonFormatter().format(record)
+
+
+def test_the_filter_masks_phones_tokens_and_secret_fields_in_messages_and_tracebacks():
+    phone = "1" + "3812345678"  # never a literal phone in the source, so the scan cannot be fooled by it
+    try:
+        raise ValueError(f"INSERT failed [parameters: ('张三', '{phone}')]")
+    except ValueError as error:
+        line = _formatted("failed on %s for %s", "/t/" + "A" * 32, f"password={phone[:6]}x pin: 4821",
+                          exc=(type(error), error, error.__traceback__))
+    assert phone not in line and "A" * 32 not in line and "4821" not in line and phone[:6] + "x" not in line
+    assert "138****5678" in line and "/t/…" in line and "password=***" in line
+    assert find_leaks([line]) == []
+
+
+def test_redaction_leaves_ordinary_numbers_alone():
+    assert redact("case 12345 at 2026-12-01, 23 items, id 123456789012") == \
+        "case 12345 at 2026-12-01, 23 items, id 123456789012"
+    assert redact("电话 " + "1" + "5912345678" + "。") == "电话 159****5678。"
+
+
+def test_the_scan_flags_every_kind_of_leak():
+    phone = "1" + "3912345678"
+    assert find_leaks([f"citizen phone {phone}"])
+    assert find_leaks(["GET /t/" + "x" * 32])
+    assert find_leaks(["form pin=123456"])
+    assert find_leaks(["signed in with hunter2"], secrets=("hunter2",))
+    assert not find_leaks(["citizen phone 139****5678 at /t/…, password=***"])

@@ -1,0 +1,113 @@
+"""Abuse: floods across several gunicorn workers with forged addresses, code guessing, rating spam.
+
+ProxyFix trusts no proxy unless YIMA_PROXIES says so, so X-Forwarded-For is the attacker's own
+text: the limits key on the socket's address and hold across workers because they count in Redis.
+"""
+import sqlalchemy as sa
+
+from app.domain import codes
+from app.models import CaseEvent, Suggestion
+from tests.conftest import hidden_fields
+from tests.security.server import at_once, open_form, request
+from tests.web.helpers import VALID
+from tests.web.staff_helpers import act, citizen_post, file_case, signed_in
+
+FLOOD = 24
+
+
+def spoofed(i: int) -> dict:
+    """Headers claiming a different client for every request."""
+    address = f"10.{i // 250}.{i % 250}.7"
+    return {"X-Forwarded-For": address, "X-Real-IP": address, "Forwarded": f"for={address}",
+            "True-Client-IP": address, "CF-Connecting-IP": address}
+
+
+def test_a_submission_flood_over_three_workers_gets_exactly_the_limit(gunicorn, redis_url, session):
+    server = gunicorn(workers=3, REDIS_URL=redis_url, YIMA_SUBMIT_RATE_LIMIT="5 per hour")
+    forms = []
+    for _ in range(FLOOD):
+        cookies = {}
+        forms.append((cookies, {**open_form(server, "/p/YMQ2K8", cookies), **VALID}))
+    answers = at_once([lambda i=i: request(server, "POST", "/p/YMQ2K8", cookies=forms[i][0], form=forms[i][1],
+                                           headers=spoofed(i)) for i in range(FLOOD)])
+    statuses = sorted(a.status for a in answers)
+    assert statuses == [303] * 5 + [429] * (FLOOD - 5), statuses
+    # The other way in shares the budget.
+    cookies = {}
+    extra = request(server, "POST", "/submit", cookies=cookies, form={**open_form(server, "/submit", cookies), **VALID},
+                    headers=spoofed(999))
+    assert extra.status == 429 and "<form" not in extra.text
+    session.rollback()
+    assert session.scalar(sa.select(sa.func.count()).select_from(Suggestion)) == 5
+
+
+def test_a_lookup_flood_over_three_workers_gets_exactly_the_limit(gunicorn, redis_url):
+    server = gunicorn(workers=3, REDIS_URL=redis_url, YIMA_TRACK_RATE_LIMIT="10 per minute")
+    cookies = {}
+    form = {**open_form(server, "/track", cookies), "code": "7ZR-47X-K3D", "pin": "123456"}
+    answers = at_once([lambda i=i: request(server, "POST", "/track", cookies=dict(cookies), form=form,
+                                           headers=spoofed(i)) for i in range(FLOOD)])
+    statuses = sorted(a.status for a in answers)
+    assert statuses == [404] * 10 + [429] * (FLOOD - 10), statuses
+
+
+def test_a_sign_in_flood_over_three_workers_gets_exactly_the_limit(gunicorn, redis_url, staff):
+    server = gunicorn(workers=3, REDIS_URL=redis_url, YIMA_LOGIN_RATE_LIMIT="6 per minute")
+    cookies = {}
+    token = open_form(server, "/staff/login", cookies)["csrf_token"]
+    answers = at_once([lambda i=i: request(server, "POST", "/staff/login", cookies=dict(cookies), headers=spoofed(i),
+                                           form={"csrf_token": token, "username": f"guess{i}", "password": "x" * 12})
+                       for i in range(FLOOD)])
+    statuses = sorted(a.status for a in answers)
+    assert statuses == [200] * 6 + [429] * (FLOOD - 6), statuses
+    assert not any("/staff/" == a.headers.get("location") for a in answers)
+
+
+def test_guessing_one_receipt_codes_pin_from_many_addresses_is_stopped(app, client, fill_form, session):
+    token = client.post("/p/YMQ2K8", data=fill_form("/p/YMQ2K8", **VALID)).headers["Location"]
+    session.rollback()
+    code = codes.grouped(session.scalars(sa.select(Suggestion.receipt_code)).one())
+    statuses = []
+    for i in range(12):  # a botnet: every guess from a new address
+        guesser = app.test_client()
+        guesser.environ_base["REMOTE_ADDR"] = f"203.0.113.{i}"
+        form = hidden_fields(guesser.get("/track").get_data(as_text=True))
+        statuses.append(guesser.post("/track", data={**form, "code": code, "pin": f"{i:04d}"}).status_code)
+    assert statuses == [404] * 10 + [429] * 2
+    # Another case's citizen is not affected, and the guessed case is still open by its QR.
+    other = app.test_client()
+    other.environ_base["REMOTE_ADDR"] = "198.51.100.1"
+    form = hidden_fields(other.get("/track").get_data(as_text=True))
+    assert other.post("/track", data={**form, "code": "7ZR-47X-K3D", "pin": "123456"}).status_code == 404
+    assert app.test_client().get(token).status_code == 200
+
+
+def test_random_receipt_codes_reveal_nothing(client, fill_form):
+    fill = hidden_fields(client.get("/track").get_data(as_text=True))
+    pages = set()
+    for i in range(8):
+        body = codes.new_receipt_code()[:8] + "2"  # usually a wrong check character
+        response = client.post("/track", data={**fill, "code": body, "pin": "000000"})
+        assert response.status_code in (404, 429)
+        if response.status_code == 404:
+            pages.add(response.get_data(as_text=True).replace(body, "").split("<form", 1)[1][:400])
+    assert len(pages) == 1  # a bad check character and an unknown code read alike
+
+
+def test_a_reply_is_rated_once_and_follow_ups_are_throttled(app, staff, session):
+    token, case_id = file_case(app, kind="suggestion")
+    handler = signed_in(app, "yangming")
+    act(handler, case_id, "accept")
+    act(handler, case_id, "reply", body="已修复")
+    assert citizen_post(app, token, "rate", rating="unsatisfied").status_code == 303
+    for rating in ("satisfied", "unsatisfied", "basically"):
+        assert citizen_post(app, token, "rate", rating=rating).status_code == 409
+    session.rollback()
+    rates = session.scalar(sa.select(sa.func.count()).select_from(CaseEvent).where(CaseEvent.action == "rate"))
+    assert rates == 1 and session.get(Suggestion, case_id).rating.value == "unsatisfied"
+    app.config["FEEDBACK_RATE_LIMIT"] = "5 per hour"
+    try:
+        answers = [citizen_post(app, token, "follow-up", text=f"补充{i}").status_code for i in range(8)]
+    finally:
+        app.config["FEEDBACK_RATE_LIMIT"] = "20 per hour"
+    assert answers.count(429) >= 3 and 429 not in answers[:1]
