@@ -16,8 +16,6 @@ When the storage fails, each limit does what costs least:
 - staff sign-in (fail closed): a password guesser must never get an unmetered window, so a
   storage error answers 503 "try again shortly" and nobody signs in.
 """
-import os
-
 from flask import current_app, request
 
 from app.domain import codes
@@ -27,10 +25,10 @@ TRACK_CODE_RATE_LIMIT = "10 per hour"  # failed lookups of one receipt code, fro
 
 
 def _setting(name: str, default: str):
-    """The limit from the app's config, else from YIMA_<name> in the environment, else `default`."""
+    """The limit from the app's config (app/config.py reads YIMA_<name>), else `default`."""
 
     def limit() -> str:
-        return current_app.config.get(name) or os.environ.get(f"YIMA_{name}") or default
+        return current_app.config.get(name) or default
 
     return limit
 
