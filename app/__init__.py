@@ -13,11 +13,13 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
 
     from app import cli, i18n, labels, logs, ops_cli, ratelimits, security, serving
+    from app import db as database
     from app.extensions import csrf, db, migrate
 
     serving.init_app(app, test_config)  # refuses to start an unsafe production setup
     logs.init_app(app)  # first: every later hook logs with the request id
     db.init_app(app)
+    database.init_app(app)  # SQLite: read-only views begin DEFERRED
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     csrf.init_app(app)
     ratelimits.init_app(app)

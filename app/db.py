@@ -2,6 +2,7 @@
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
+from flask import current_app, g, has_app_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, registry
@@ -73,8 +74,37 @@ def _sqlite_begin(conn):
     A deferred transaction that reads, then writes, fails at once with "database is
     locked" when another writer got in between; an immediate one waits its turn
     (busy_timeout). SQLite serves small sites and the demo; PostgreSQL the rest.
-    A read-only caller may ask for `sqlite_begin="DEFERRED"` in its execution options.
+    Views marked read_only (below), and callers passing `sqlite_begin="DEFERRED"` in their
+    execution options, begin DEFERRED: they never write, so they never need the upgrade.
     """
     if conn.dialect.name == "sqlite":
-        mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+        default = g.get("sqlite_begin", "IMMEDIATE") if has_app_context() else "IMMEDIATE"
+        mode = conn.get_execution_options().get("sqlite_begin", default)
         conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def read_only(view=None, *, methods=None):
+    """Mark a view (or some of its methods) that never reads before it writes.
+
+    On SQLite its transactions begin DEFERRED, so readers no longer queue for the write lock.
+    A marked view may still write, but only in a transaction whose first statement writes.
+    """
+
+    def mark(function):
+        function.read_only_methods = frozenset(methods) if methods else None  # None: all
+        return function
+
+    return mark(view) if view is not None else mark
+
+
+def _choose_begin_mode():
+    view = current_app.view_functions.get(request.endpoint)
+    if not hasattr(view, "read_only_methods"):
+        return
+    if view.read_only_methods is None or request.method in view.read_only_methods:
+        g.sqlite_begin = "DEFERRED"
+
+
+def init_app(app) -> None:
+    """Choose each request's SQLite transaction mode before anything touches the database."""
+    app.before_request_funcs.setdefault(None, []).insert(0, _choose_begin_mode)

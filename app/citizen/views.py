@@ -3,14 +3,16 @@ import re
 from functools import lru_cache
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, current_app, jsonify, redirect, render_template, session, url_for
+from flask import (
+    Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request, session, url_for,
+)
 from flask_babel import gettext as _
 from wtforms import SelectChoice
 
 from app import ratelimits, services
 from app.citizen.forms import FollowUpForm, RateForm, ReviewForm, SuggestionForm, TrackForm
 from app.config import clocks
-from app.db import utcnow
+from app.db import read_only, utcnow
 from app.domain import codes
 from app.domain.workflow import Kind
 from app.extensions import csrf, db
@@ -35,18 +37,23 @@ def tracking_url(token: str) -> str:
 
 
 @bp.get("/")
+@read_only
 def index():
     """Start: file a suggestion or look one up."""
     return render_template("citizen/index.html")
 
 
 @bp.route("/p/<code>", methods=["GET", "POST"])
+@read_only(methods=["GET"])  # the scan is written first, in its own transaction
 @csrf.exempt  # the form checks its own CSRF token, so an expired one keeps the citizen's text
 @ratelimits.submission
 def poster(code: str):
     """A posted QR's landing: the form, routed by the poster; every opening counts as a scan."""
     if not POSTER_CODE.match(code):
         abort(404)
+    if request.method == "GET":
+        services.record_scan(db.session, code, utcnow())
+        db.session.commit()
     try:
         found = services.find_poster(db.session, code)
     except services.NotFound:
@@ -55,6 +62,7 @@ def poster(code: str):
 
 
 @bp.route("/submit", methods=["GET", "POST"])
+@read_only(methods=["GET"])
 @csrf.exempt  # as above
 @ratelimits.submission
 def submit():
@@ -72,9 +80,6 @@ def _suggestion_form(poster):
     if not form.is_submitted():
         form.submission_key.data = codes.new_submission_key()
         form.category.data = poster.category_id if poster and poster.active and poster.category_id else 0
-        if poster is not None:
-            services.record_scan(db.session, poster, utcnow())
-            db.session.commit()
     elif form.validate():
         receipt = services.submit_suggestion(
             db.session, _submission(form, poster), clocks(current_app.config), current_app.config["SECRET_KEY"], utcnow()
@@ -138,6 +143,7 @@ def render_tracking(case: Suggestion, token, forms=None, status: int = 200):
 
 
 @bp.get("/t/<token>")
+@read_only
 @no_store
 def track(token: str):
     """Tracking: the receipt with its QR, the status, the unit, the deadline and the timeline."""
@@ -145,6 +151,7 @@ def track(token: str):
 
 
 @bp.get("/t/<token>/qr.svg")
+@read_only
 @no_store
 def track_qr_svg(token: str):
     """The receipt QR as SVG."""
@@ -153,6 +160,7 @@ def track_qr_svg(token: str):
 
 
 @bp.get("/t/<token>/qr.png")
+@read_only
 @no_store
 def track_qr_png(token: str):
     """The receipt QR as a PNG download."""
@@ -163,6 +171,7 @@ def track_qr_png(token: str):
 
 
 @bp.route("/track", methods=["GET", "POST"])
+@read_only
 @no_store
 @ratelimits.lookup
 @ratelimits.lookup_per_code
@@ -180,6 +189,7 @@ def lookup():
 
 
 @bp.get("/track/case")
+@read_only
 @no_store
 def tracked():
     """The case found by code and PIN in this browser session."""
@@ -191,6 +201,7 @@ def tracked():
 
 
 @bp.get("/healthz")
+@read_only
 def healthz():
     """Liveness and the database's state, as JSON."""
     try:

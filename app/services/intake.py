@@ -65,9 +65,14 @@ def find_poster(session: Session, code: str) -> Poster:
     return poster
 
 
-def record_scan(session: Session, poster: Poster, now: datetime) -> None:
-    """Count one opening of a poster's landing page."""
-    session.add(PosterScan(poster_id=poster.id, scanned_at=now))
+def record_scan(session: Session, code: str, now: datetime) -> None:
+    """Count one opening of a poster's landing page (nothing for an unknown code).
+
+    One INSERT … SELECT, so that the transaction's first statement writes: on SQLite a
+    deferred transaction then waits for the write lock instead of failing on a stale read.
+    """
+    found = sa.select(Poster.id, sa.literal(now, PosterScan.scanned_at.type)).where(Poster.code == code.upper())
+    session.execute(sa.insert(PosterScan).from_select(["poster_id", "scanned_at"], found))
 
 
 def active_categories(session: Session) -> list[Category]:

@@ -61,7 +61,10 @@ def _enforce_timeouts():
     if reason is None:
         session[SEEN_AT] = int(now.timestamp())
         return None
-    db.session.add(AuditEvent(at=now, user_id=current_user.id, username=current_user.username,
+    user_id, username = current_user.id, current_user.username
+    # Write in a fresh transaction: on SQLite a read-only page's transaction began DEFERRED.
+    db.session.rollback()
+    db.session.add(AuditEvent(at=now, user_id=user_id, username=username,
                               action="session_expired", address=request.remote_addr or "",
                               detail=reason))
     db.session.commit()

@@ -7,7 +7,7 @@ from flask import Response, abort, current_app, render_template, request, stream
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.db import utcnow
+from app.db import read_only, utcnow
 from app.domain.workflow import OPEN_STATES, Role
 from app.extensions import db
 from app.i18n import page_language
@@ -114,6 +114,7 @@ def breakdown(by: str, cube: dict, period, lang) -> list[tuple[str, Figures]]:
 
 
 @bp.get("/stats")
+@read_only
 @roles_required(*DASHBOARD_ROLES)
 def stats():
     """The figures of a unit and its subtree for a period, with breakdowns and charts."""
@@ -186,6 +187,7 @@ def _download(fmt, header, rows, filename):
 
 
 @bp.get("/supervision")
+@read_only
 @roles_required(Role.SUPERVISOR)
 def supervision():
     """Overdue and due-within-3-days cases across the subtree, grouped by unit (督办)."""
@@ -203,6 +205,7 @@ def supervision():
 
 
 @bp.get("/units/<int:unit_id>")
+@read_only
 @roles_required(*DASHBOARD_ROLES)
 def unit_page(unit_id: int):
     """One unit's own figures for the period and its overdue list."""

@@ -10,7 +10,7 @@ from wtforms import SelectChoice
 
 from app import ratelimits, services
 from app.config import clocks
-from app.db import utcnow
+from app.db import read_only, utcnow
 from app.domain import codes
 from app.domain.deadlines import days_left
 from app.domain.workflow import STAFF_ACTIONS, Channel, Kind, Role, allowed
@@ -109,6 +109,7 @@ def inbox_filter() -> tuple[InboxFilterForm, InboxFilter]:
 
 
 @bp.get("/")
+@read_only
 def inbox():
     """The cases of the user's units, nearest deadline first, with counts and filters."""
     form, f = inbox_filter()
@@ -145,6 +146,7 @@ def load_case(case_id: int) -> Suggestion:
 
 
 @bp.get("/cases/<int:case_id>")
+@read_only
 def case(case_id: int):
     """Everything about one case: what the citizen wrote, the clocks, the timeline, the actions."""
     return render_case(load_case(case_id))
