@@ -84,27 +84,20 @@ def restore_sqlite(backup: Path, live: Path) -> None:
         src.close()
 
 
+def _server_options(url: URL) -> list[str]:
+    """--host/--port/--username for a PostgreSQL URL (no password: use PGPASSWORD or ~/.pgpass)."""
+    given = (("host", url.host), ("port", url.port), ("username", url.username))
+    return [f"--{name}={value}" for name, value in given if value]
+
+
 def pg_dump_command(url: URL, target: str) -> str:
-    """The pg_dump line for a PostgreSQL URL (no password on it: use PGPASSWORD or ~/.pgpass)."""
-    parts = ["pg_dump", "--format=custom", "--no-owner", f"--file={target}"]
-    if url.host:
-        parts.append(f"--host={url.host}")
-    if url.port:
-        parts.append(f"--port={url.port}")
-    if url.username:
-        parts.append(f"--username={url.username}")
-    parts.append(url.database or "")
-    return shlex.join(parts)
+    """The pg_dump line for a PostgreSQL URL."""
+    parts = ["pg_dump", "--format=custom", "--no-owner", f"--file={target}", *_server_options(url)]
+    return shlex.join([*parts, url.database or ""])
 
 
 def pg_restore_command(url: URL, source: str) -> str:
     """The matching pg_restore line."""
-    parts = ["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction"]
-    if url.host:
-        parts.append(f"--host={url.host}")
-    if url.port:
-        parts.append(f"--port={url.port}")
-    if url.username:
-        parts.append(f"--username={url.username}")
-    parts += [f"--dbname={url.database or ''}", source]
-    return shlex.join(parts)
+    parts = ["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
+             *_server_options(url)]
+    return shlex.join([*parts, f"--dbname={url.database or ''}", source])

@@ -154,8 +154,6 @@ def write_posters_pdf(
         count += 1
         if progress:
             progress(count)
-    if not count:
-        raise ValueError("no posters to print")
     canvas.write(stream)
     return PrintResult(pages=count, posters=count, font_path=font.path)
 
@@ -186,8 +184,6 @@ def write_sticker_sheet_pdf(
             count += 1
             if progress:
                 progress(count)
-    if not count:
-        raise ValueError("no posters to print")
     canvas.write(stream)
     return PrintResult(pages=pages, posters=count, font_path=font.path)
 
