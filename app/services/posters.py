@@ -17,9 +17,10 @@ from sqlalchemy.orm import Session, joinedload
 
 from app.domain import codes
 from app.domain.workflow import Role
-from app.models import AuditEvent, Category, OrgUnit, Poster, PosterScan, Suggestion, User
+from app.models import AuditEvent, Category, OrgUnit, Poster, User
 from app.services.access import subtree_ids
 from app.services.errors import NotFound, Refused
+from app.stats.figures import Period, cases_by_poster, scans_by_poster
 from qr.print_layout import PosterSpec
 
 MANAGES_SUBTREE = frozenset({Role.ADMIN})
@@ -173,19 +174,10 @@ def poster_stats(session: Session, user: User, date_from: datetime, date_to: dat
     One grouped query for scans and one for submissions, whatever the number of posters.
     Posters with neither are left out (read them as zero).
     """
-    units = poster_unit_ids(session, user)
-    scans = dict(session.execute(
-        sa.select(PosterScan.poster_id, sa.func.count())
-        .join(Poster, Poster.id == PosterScan.poster_id)
-        .where(Poster.unit_id.in_(units), PosterScan.scanned_at >= date_from,
-               PosterScan.scanned_at < date_to)
-        .group_by(PosterScan.poster_id)).all())
-    submissions = dict(session.execute(
-        sa.select(Suggestion.poster_id, sa.func.count())
-        .join(Poster, Poster.id == Suggestion.poster_id)
-        .where(Poster.unit_id.in_(units), Suggestion.created_at >= date_from,
-               Suggestion.created_at < date_to)
-        .group_by(Suggestion.poster_id)).all())
+    managed = sa.select(Poster.id).where(Poster.unit_id.in_(poster_unit_ids(session, user)))
+    period = Period(date_from, date_to)
+    scans = scans_by_poster(session, managed, period)  # the dashboard's definitions, not copies
+    submissions = cases_by_poster(session, managed, period)
     return {pid: PosterStats(scans.get(pid, 0), submissions.get(pid, 0))
             for pid in scans.keys() | submissions.keys()}
 

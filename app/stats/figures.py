@@ -210,11 +210,23 @@ def total(session: Session, unit_ids, period: Period, now: datetime) -> Figures:
 
 
 def scans_by_poster(session: Session, poster_ids, period: Period) -> dict[int, int]:
-    """Scans per poster in the period."""
+    """Scans per poster in the period: each opening of its landing page counts once.
+
+    `poster_ids` is a list or a SELECT of ids; None means every poster."""
     query = (sa.select(PosterScan.poster_id, sa.func.count()).where(period.holds(PosterScan.scanned_at))
              .group_by(PosterScan.poster_id))
     if poster_ids is not None:
         query = query.where(PosterScan.poster_id.in_(poster_ids))
+    return dict(session.execute(query).all())
+
+
+def cases_by_poster(session: Session, poster_ids, period: Period) -> dict[int, int]:
+    """Cases filed from each poster in the period, whichever unit holds them now."""
+    query = (sa.select(Suggestion.poster_id, sa.func.count())
+             .where(Suggestion.poster_id.is_not(None), period.holds(Suggestion.created_at))
+             .group_by(Suggestion.poster_id))
+    if poster_ids is not None:
+        query = query.where(Suggestion.poster_id.in_(poster_ids))
     return dict(session.execute(query).all())
 
 
