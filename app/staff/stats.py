@@ -21,7 +21,7 @@ from app.stats.figures import BREAKDOWNS, Figures, rollup, scans_by_poster, tota
 from app.stats.monthly import cube_for, plan, volume_series
 from app.stats.periods import NAMES, named_period
 from app.staff.auth import roles_required
-from app.staff.views import bp, deadline_badge
+from app.staff.views import badges, bp
 
 DASHBOARD_ROLES = (Role.LEAD, Role.SUPERVISOR, Role.ADMIN)
 # The columns of every table of figures, in order: (heading, how to read it off Figures).
@@ -201,7 +201,7 @@ def supervision():
     groups: dict = {}
     for case in cases:
         groups.setdefault(case.unit, []).append(case)
-    return render_template("staff/supervision.html", groups=groups, badge=lambda c: deadline_badge(c, now))
+    return render_template("staff/supervision.html", groups=groups, badge=badges(cases, now))
 
 
 @bp.get("/units/<int:unit_id>")
@@ -221,7 +221,7 @@ def unit_page(unit_id: int):
                                     Suggestion.due_at <= now).order_by(Suggestion.due_at)).all()
     return render_template("staff/unit.html", unit=unit, figures=figures, overdue=overdue, first=first,
                            last=last, period_name=name, columns=COLUMNS, titles=column_titles(),
-                           badge=lambda c: deadline_badge(c, now))
+                           badge=badges(overdue, now))
 
 
 def stats_url(**changes) -> str:

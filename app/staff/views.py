@@ -68,13 +68,20 @@ def logout():
     return redirect(url_for("staff.login"))
 
 
-def deadline_badge(case: Suggestion, now: datetime) -> dict:
+def deadline_badge(case: Suggestion, now: datetime, calendar=None) -> dict:
     """How a deadline reads in a list: overdue, due soon, and the whole days left."""
     if case.due_at is None:
         return {}
-    calendar = clocks(current_app.config).calendar
+    calendar = calendar or clocks(current_app.config).calendar
     left = days_left(case.due_at, now, calendar)
     return {"overdue": now >= case.due_at, "soon": now < case.due_at and left <= 3, "left": left}
+
+
+def badges(cases, now: datetime):
+    """Each listed case's badge, worked out once (templates ask for it more than once)."""
+    calendar = clocks(current_app.config).calendar
+    table = {case.id: deadline_badge(case, now, calendar) for case in cases}
+    return lambda case: table[case.id]
 
 
 def _filter_choices(form: InboxFilterForm) -> None:
@@ -125,7 +132,7 @@ def inbox():
     export_args = {k: v for k, v in request.args.items() if k not in ("after_due", "after_id")}
     return render_template("staff/inbox.html", form=form, cases=cases, next_url=next_url,
                            counts=counts_by_status(db.session, current_user), export_args=export_args,
-                           badge=lambda c: deadline_badge(c, now))
+                           badge=badges(cases, now))
 
 
 def _cursor():
