@@ -2,8 +2,11 @@
 
 Every value can be set from the environment; see docs/deploy.md.
 """
+import functools
+import gc
 import multiprocessing
 import os
+import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -25,10 +28,13 @@ def worker_count(cores: int, cap: int) -> int:
 bind = os.environ.get("GUNICORN_BIND") or f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 workers = _int("YIMA_WORKERS", 0) or worker_count(multiprocessing.cpu_count(), _int("YIMA_MAX_WORKERS", 8))
 worker_class = "sync"
+# The app is imported once, in the master: a new worker is a fork, ready in milliseconds, not
+# seconds of imports. Code changes therefore need a restart, not a HUP (docs/deploy.md).
+preload_app = True
 timeout = _int("YIMA_WORKER_TIMEOUT", 30)  # a request longer than this is killed (the exports stream)
 graceful_timeout = _int("YIMA_GRACEFUL_TIMEOUT", 30)  # finish requests in flight on a restart
 keepalive = _int("YIMA_KEEPALIVE", 5)  # above nothing: behind a load balancer that reuses connections
-max_requests = _int("YIMA_MAX_REQUESTS", 2000)  # recycle workers now and then …
+max_requests = _int("YIMA_MAX_REQUESTS", 10000)  # recycle workers now and then (a leak's bound) …
 max_requests_jitter = max_requests // 10  # … not all at once
 limit_request_line = 4094
 limit_request_fields = 100
@@ -50,20 +56,27 @@ access_log_format = ('%(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms "%(f)s" "%(a
                      '%({x-request-id}o)s')
 
 
+@functools.cache
+def format_keys(log_format: str) -> frozenset[str]:
+    """The atoms an access-log format names (header and environ atoms in lower case)."""
+    keys = re.findall(r"%\(([^)]+)\)", log_format)
+    return frozenset(key.lower() if key.startswith("{") else key for key in keys)
+
+
 class RedactingLogger(Logger):
     """gunicorn's logger with no query strings, no tracking tokens and JSON error lines."""
 
     def atoms(self, resp, req, environ, request_time):
-        """The access-log atoms, with paths, referrers and headers made safe to keep."""
+        """The atoms the access-log format names, made safe to keep (paths, referrers, headers)."""
         atoms = super().atoms(resp, req, environ, request_time)
         atoms["q"] = "-"
         atoms["r"] = f"{atoms['m']} {atoms['U']} {atoms['H']}"
-        for key in ("{raw_uri}e", "{query_string}e", "{request_uri}e"):
-            atoms.pop(key, None)
         for key in ("f", "{referer}i"):
             if isinstance(atoms.get(key), str):
                 atoms[key] = atoms[key].split("?", 1)[0]
-        return {key: redact(value) if isinstance(value, str) else value for key, value in atoms.items()}
+        # Only what the line shows is redacted (and kept): a missing atom prints as "-".
+        shown = {key: atoms[key] for key in format_keys(self.cfg.access_log_format) if key in atoms}
+        return {key: redact(value) if isinstance(value, str) else value for key, value in shown.items()}
 
     def setup(self, cfg):
         """Write gunicorn's own messages as redacted JSON lines, like the app's."""
@@ -74,3 +87,17 @@ class RedactingLogger(Logger):
 
 
 logger_class = RedactingLogger
+
+
+def worker_exit(server, worker):
+    """A worker on its way out (restart, max_requests, shutdown) writes the poster scans it holds."""
+    from app import scans
+
+    scans.flush_all()
+
+
+def pre_fork(server, worker):
+    """Keep the preloaded app out of the garbage collector's sight, so that a worker's
+    collections neither walk it nor copy its pages from the master (copy-on-write)."""
+    gc.collect()
+    gc.freeze()

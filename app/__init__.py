@@ -12,7 +12,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
 
-    from app import cli, i18n, labels, logs, ops_cli, ratelimits, security, serving
+    from app import cli, i18n, labels, logs, ops_cli, ratelimits, scans, security, serving
     from app import db as database
     from app.extensions import csrf, db, migrate
 
@@ -23,6 +23,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     csrf.init_app(app)
     ratelimits.init_app(app)
+    scans.init_app(app)
     i18n.init_app(app)
     labels.init_app(app)
     security.init_app(app)
@@ -30,6 +31,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     ops_cli.init_app(app)
 
     from app import errors, faults, guards
+    from app.citizen import pages
     from app.citizen.views import bp as citizen_bp
     from app.citizen import feedback  # noqa: F401 - adds its routes to the citizen bp
     from app.staff import actions, auth, posters, stats  # noqa: F401 - they add routes to the staff bp
@@ -39,6 +41,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     faults.init_app(app)
     guards.init_app(app)
     auth.init_app(app)
+    pages.init_app(app)
     app.register_blueprint(citizen_bp)
     app.register_blueprint(staff_bp)
     return app

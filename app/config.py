@@ -64,6 +64,11 @@ def load_config(instance_path: str) -> dict:
         "LOGIN_RATE_LIMIT": env.get("YIMA_LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),
         "FEEDBACK_RATE_LIMIT": env.get("YIMA_FEEDBACK_RATE_LIMIT", "20 per hour"),
         "WTF_CSRF_TIME_LIMIT": _env_int("YIMA_CSRF_TIME_LIMIT", 3600 * 4),
+        # Poster scans are written in batches (app/scans.py): this many, or the oldest this old.
+        "SCAN_BATCH": _env_int("YIMA_SCAN_BATCH", 50),
+        "SCAN_FLUSH_SECONDS": _env_int("YIMA_SCAN_FLUSH_SECONDS", 5),
+        # Empty forms and tracking pages are kept rendered this long per worker (app/citizen/pages.py).
+        "PAGE_CACHE_SECONDS": _env_int("YIMA_PAGE_CACHE_SECONDS", 30),
         "MAX_CONTENT_LENGTH": 256 * 1024,
         "MAX_FORM_PARTS": 200,
         "SESSION_COOKIE_HTTPONLY": True,

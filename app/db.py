@@ -1,4 +1,5 @@
 """The database: declarative Base with a naming convention, aware UTC datetimes, engine setup."""
+import os
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
@@ -87,7 +88,8 @@ def read_only(view=None, *, methods=None):
     """Mark a view (or some of its methods) that never reads before it writes.
 
     On SQLite its transactions begin DEFERRED, so readers no longer queue for the write lock.
-    A marked view may still write, but only in a transaction whose first statement writes.
+    A marked view may still write, but only in a transaction whose first statement writes,
+    or after begin_writing().
     """
 
     def mark(function):
@@ -95,6 +97,18 @@ def read_only(view=None, *, methods=None):
         return function
 
     return mark(view) if view is not None else mark
+
+
+def begin_writing(session) -> None:
+    """In a read_only view, end the reads so far: on SQLite the next transaction begins
+    IMMEDIATE, so the write lock is held for the writes alone (and the reads it needs).
+
+    Objects loaded before are expired on SQLite; take what is needed from them first.
+    PostgreSQL needs nothing of this: its transactions never wait for one another to read.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        session.rollback()
+        g.sqlite_begin = "IMMEDIATE"
 
 
 def _choose_begin_mode():
@@ -106,5 +120,18 @@ def _choose_begin_mode():
 
 
 def init_app(app) -> None:
-    """Choose each request's SQLite transaction mode before anything touches the database."""
+    """Choose each request's SQLite transaction mode before anything touches the database.
+
+    A process forked from this one (gunicorn's preloaded workers) opens its own connections:
+    any the parent holds are dropped from the child's pool without being closed.
+    """
     app.before_request_funcs.setdefault(None, []).insert(0, _choose_begin_mode)
+
+    def _forget_parent_connections():
+        from app.extensions import db
+
+        with app.app_context():
+            for engine in db.engines.values():
+                engine.dispose(close=False)
+
+    os.register_at_fork(after_in_child=_forget_parent_connections)

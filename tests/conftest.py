@@ -30,6 +30,7 @@ def app():
         "SQLALCHEMY_DATABASE_URI": _database_url(tmp_dir),
         "PUBLIC_BASE_URL": "https://yima.example.gov.cn",
         "RATELIMIT_STORAGE_URI": "memory://",
+        "SCAN_BATCH": 1,  # every opening is written as its request ends; tests/web/test_scans.py batches
     })
     from flask_migrate import downgrade, upgrade
 
@@ -57,6 +58,7 @@ def _clean(request):
         _db.session.commit()
         for limiter in app.extensions["limiter"]:
             limiter.reset()
+        app.extensions["yima_pages"].clear()  # kept pages name the previous test's rows
     yield
 
 

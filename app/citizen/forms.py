@@ -3,7 +3,7 @@ import re
 import unicodedata
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from app.forms import Form
 from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
@@ -42,7 +42,7 @@ KIND_CHOICES = [
 ]
 
 
-class SuggestionForm(FlaskForm):
+class SuggestionForm(Form):
     """What a citizen files; the category list is filled in by the view."""
 
     submission_key = HiddenField()
@@ -71,7 +71,7 @@ class SuggestionForm(FlaskForm):
             raise ValidationError(_l("This form has expired. Please press Submit again."))
 
 
-class TrackForm(FlaskForm):
+class TrackForm(Form):
     """Look a case up by its receipt code and PIN (or the phone's last four digits)."""
 
     code = StringField(_l("Receipt code"), validators=[
@@ -80,7 +80,7 @@ class TrackForm(FlaskForm):
         DataRequired(_l("Enter the PIN.")), Length(max=10, message=_l("At most %(max)d characters."))])
 
 
-class RateForm(FlaskForm):
+class RateForm(Form):
     """The citizen's rating of a reply."""
 
     rating = RadioField(_l("How satisfied are you with this answer?"), choices=[
@@ -92,14 +92,14 @@ class RateForm(FlaskForm):
                             validators=[Optional(), Length(max=500, message=_l("At most %(max)d characters."))])
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(Form):
     """Ask the next-higher unit to review the answer."""
 
     reason = TextAreaField(_l("Why the answer does not resolve your matter"), filters=[clean_text], validators=[
         DataRequired(_l("Please say why.")), Length(max=2000, message=_l("At most %(max)d characters."))])
 
 
-class FollowUpForm(FlaskForm):
+class FollowUpForm(Form):
     """A further message on an open case."""
 
     text = TextAreaField(_l("Add information"), filters=[clean_text], validators=[

@@ -7,12 +7,14 @@ from flask import (
     Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request, session, url_for,
 )
 from flask_babel import gettext as _
+from flask_wtf.csrf import generate_csrf
 from wtforms import SelectChoice
 
-from app import ratelimits, services
+from app import ratelimits, scans, services
+from app.citizen import pages
 from app.citizen.forms import FollowUpForm, RateForm, ReviewForm, SuggestionForm, TrackForm
 from app.config import clocks
-from app.db import read_only, utcnow
+from app.db import begin_writing, read_only, utcnow
 from app.domain import codes
 from app.domain.workflow import Kind
 from app.extensions import csrf, db
@@ -25,10 +27,6 @@ bp = Blueprint("citizen", __name__)
 
 POSTER_CODE = re.compile(r"^[A-Za-z0-9]{4,16}$")
 REMEMBERED_PINS = 5
-# Drawing a QR costs milliseconds; a token's URL never changes, so each worker keeps the
-# most recent ones. Only tokens of real cases get here (the case is looked up first).
-receipt_svg = lru_cache(maxsize=512)(receipt_qr.svg)
-receipt_png = lru_cache(maxsize=128)(receipt_qr.png)
 
 
 def tracking_url(token: str) -> str:
@@ -44,7 +42,7 @@ def index():
 
 
 @bp.route("/p/<code>", methods=["GET", "POST"])
-@read_only(methods=["GET"])  # the scan is written first, in its own transaction
+@read_only  # scans are written with their batch (app/scans.py), a case after begin_writing()
 @csrf.exempt  # the form checks its own CSRF token, so an expired one keeps the citizen's text
 @ratelimits.submission
 def poster(code: str):
@@ -52,8 +50,10 @@ def poster(code: str):
     if not POSTER_CODE.match(code):
         abort(404)
     if request.method == "GET":
-        services.record_scan(db.session, code, utcnow())
-        db.session.commit()
+        scans.record(code, utcnow())
+        page = pages.lookup(("form", code.upper()))
+        if page is not None:
+            return _fill_form(page)
     try:
         found = services.find_poster(db.session, code)
     except services.NotFound:
@@ -62,11 +62,14 @@ def poster(code: str):
 
 
 @bp.route("/submit", methods=["GET", "POST"])
-@read_only(methods=["GET"])
+@read_only
 @csrf.exempt  # as above
 @ratelimits.submission
 def submit():
     """The form without a poster: routed by category, else to the dispatch centre."""
+    page = pages.lookup(("form", None))
+    if page is not None:
+        return _fill_form(page)
     return _suggestion_form(None)
 
 
@@ -77,22 +80,39 @@ def _suggestion_form(poster):
     form.category.choices = [SelectChoice(0, _("Not sure / other"))] + [
         SelectChoice(c.id, c.display_name(lang)) for c in categories
     ]
+    csrf_field = getattr(form, "csrf_token", None)  # absent when CSRF is switched off
     if not form.is_submitted():
-        form.submission_key.data = codes.new_submission_key()
         form.category.data = poster.category_id if poster and poster.active and poster.category_id else 0
+        if pages.usable():  # the empty form: kept, and filled in per visitor
+            form.submission_key.data = pages.slot("key")
+            if csrf_field:
+                csrf_field.current_token = pages.slot("csrf")
+            html = render_template("citizen/submit.html", form=form, poster=poster, expired=False)
+            return _fill_form(pages.keep(("form", poster.code if poster else None), html))
+        form.submission_key.data = codes.new_submission_key()
     elif form.validate():
+        submission = _submission(form, poster)
+        begin_writing(db.session)  # the form's reads are done: hold the write lock for the case only
         receipt = services.submit_suggestion(
-            db.session, _submission(form, poster), clocks(current_app.config), current_app.config["SECRET_KEY"], utcnow()
+            db.session, submission, clocks(current_app.config), current_app.config["SECRET_KEY"], utcnow()
         )
+        receipt_code = receipt.suggestion.receipt_code  # read before the commit expires it
         db.session.commit()
-        _remember_pin(receipt)
+        _remember_pin(receipt_code, receipt.pin)
         return redirect(url_for("citizen.track", token=receipt.token), code=303)
     elif not codes.SUBMISSION_KEY_PATTERN.match(form.submission_key.data or ""):
         form.submission_key.data = codes.new_submission_key()
     # An expired page keeps the citizen's text; the fresh CSRF token rendered below lets them resend it.
-    csrf_field = getattr(form, "csrf_token", None)  # absent when CSRF is switched off
     expired = bool((csrf_field and csrf_field.errors) or form.submission_key.errors)
     return render_template("citizen/submit.html", form=form, poster=poster, expired=expired)
+
+
+def _fill_form(page: pages.Page) -> str:
+    """A kept empty form with this visitor's CSRF token and a fresh submission key."""
+    values = {"key": codes.new_submission_key()}
+    if "csrf" in page.names:
+        values["csrf"] = generate_csrf()
+    return page.fill(values)
 
 
 def _submission(form: SuggestionForm, poster) -> services.Submission:
@@ -110,10 +130,10 @@ def _submission(form: SuggestionForm, poster) -> services.Submission:
     )
 
 
-def _remember_pin(receipt: services.Receipt) -> None:
+def _remember_pin(receipt_code: str, pin: str) -> None:
     """Keep the last few PINs in the signed session so the receipt can show them again."""
     pins = dict(session.get("pins", {}))
-    pins[receipt.suggestion.receipt_code] = receipt.pin
+    pins[receipt_code] = pin
     session["pins"] = dict(list(pins.items())[-REMEMBERED_PINS:])
 
 
@@ -124,13 +144,13 @@ def case_for_token(token: str):
         abort(404)
 
 
-def render_tracking(case: Suggestion, token, forms=None, status: int = 200):
+def render_tracking(case: Suggestion, token, forms=None, status: int = 200, pin=None):
     """The tracking page with the forms the case's stage offers."""
     forms = forms or {}
     shown = case.merged_into or case  # a merged citizen sees the master's answer
     html = render_template(
         "citizen/track.html", case=case, shown=shown, token=token,
-        pin=session.get("pins", {}).get(case.receipt_code),
+        pin=pin or session.get("pins", {}).get(case.receipt_code),
         timeline=services.public_timeline(case), code=codes.grouped(case.receipt_code),
         rate_form=forms.get("rate") or RateForm(formdata=None),
         review_form=forms.get("review") or ReviewForm(formdata=None),
@@ -142,12 +162,55 @@ def render_tracking(case: Suggestion, token, forms=None, status: int = 200):
     return html, status
 
 
+def _kept_tracking(token: str, state: services.TrackingState, pin: str | None) -> pages.Page:
+    """The tracking page of this version of the case, rendered once with slots for the
+    visitor's CSRF token and PIN."""
+    now = utcnow()
+    key = ("track", token, state.version, state.master_version, pin is not None,
+           bool(state.window_ends_at and now < state.window_ends_at))
+    page = pages.lookup(key)
+    if page is None:
+        forms = {"rate": RateForm(formdata=None), "review": ReviewForm(formdata=None),
+                 "follow-up": FollowUpForm(formdata=None)}
+        for form in forms.values():
+            if getattr(form, "csrf_token", None):
+                form.csrf_token.current_token = pages.slot("csrf")
+        case = db.session.get(Suggestion, state.id)
+        html, _status = render_tracking(case, token, forms, pin=pages.slot("pin") if pin else None)
+        page = pages.keep(key, html)
+    return page
+
+
 @bp.get("/t/<token>")
 @read_only
 @no_store
 def track(token: str):
     """Tracking: the receipt with its QR, the status, the unit, the deadline and the timeline."""
-    return render_tracking(case_for_token(token), token)
+    if not pages.usable():
+        return render_tracking(case_for_token(token), token)
+    try:
+        state = services.tracking_state(db.session, token)
+    except services.NotFound:
+        abort(404)
+    pin = session.get("pins", {}).get(state.receipt_code)
+    page = _kept_tracking(token, state, pin)
+    values = {"pin": pin or ""}
+    if "csrf" in page.names:
+        values["csrf"] = generate_csrf()
+    return page.fill(values)
+
+
+# Drawing a QR costs milliseconds and a token's QR never changes (cases are never deleted),
+# so each worker keeps the most recent ones; the case is looked up only when one is drawn.
+@lru_cache(maxsize=512)
+def _receipt_svg(token: str, url: str) -> str:
+    case_for_token(token)
+    return receipt_qr.svg(url)
+
+
+@lru_cache(maxsize=128)
+def _receipt_png(token: str, url: str) -> tuple[bytes, str]:
+    return receipt_qr.png(url), case_for_token(token).receipt_code
 
 
 @bp.get("/t/<token>/qr.svg")
@@ -155,8 +218,7 @@ def track(token: str):
 @no_store
 def track_qr_svg(token: str):
     """The receipt QR as SVG."""
-    case_for_token(token)
-    return Response(receipt_svg(tracking_url(token)), mimetype="image/svg+xml")
+    return Response(_receipt_svg(token, tracking_url(token)), mimetype="image/svg+xml")
 
 
 @bp.get("/t/<token>/qr.png")
@@ -164,9 +226,9 @@ def track_qr_svg(token: str):
 @no_store
 def track_qr_png(token: str):
     """The receipt QR as a PNG download."""
-    case = case_for_token(token)
-    response = Response(receipt_png(tracking_url(token)), mimetype="image/png")
-    response.headers["Content-Disposition"] = f'attachment; filename="yima-{case.receipt_code}.png"'
+    png, receipt_code = _receipt_png(token, tracking_url(token))
+    response = Response(png, mimetype="image/png")
+    response.headers["Content-Disposition"] = f'attachment; filename="yima-{receipt_code}.png"'
     return response
 
 

@@ -3,6 +3,7 @@ from datetime import datetime
 from typing import Optional
 
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from app.domain.deadlines import Clocks
 from app.domain.workflow import CITIZEN, Action, CaseState, Rating, Stage, TransitionError, transition
@@ -66,6 +67,9 @@ def follow_up(session: Session, case: Suggestion, text: str, now: datetime) -> N
     if not (text or "").strip():
         raise Refused("missing_text")
     _event(session, case, Action.FOLLOW_UP, now, message=text)
+    # The row itself does not change, but the case did: its version moves, so tracking pages
+    # kept rendered show the message and a handler's form opened before it is refused.
+    flag_modified(case, "status")
     session.flush()
 
 

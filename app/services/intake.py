@@ -1,16 +1,17 @@
 """Intake: a citizen (or staff for them) files a case; lookups by token and by code + PIN."""
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Optional
+from typing import NamedTuple, Optional
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy import orm
 from sqlalchemy.orm import Session
 
 from app.domain import codes
 from app.domain.deadlines import Clocks
 from app.domain.workflow import Action, CaseState, Channel, Kind
-from app.models import CaseEvent, Category, OrgUnit, Poster, PosterScan, Suggestion
+from app.models import CaseEvent, Category, OrgUnit, Poster, Suggestion
 from app.services.errors import NotFound
 
 DISPATCH_KIND = "dispatch"
@@ -63,16 +64,6 @@ def find_poster(session: Session, code: str) -> Poster:
     if poster is None:
         raise NotFound(code)
     return poster
-
-
-def record_scan(session: Session, code: str, now: datetime) -> None:
-    """Count one opening of a poster's landing page (nothing for an unknown code).
-
-    One INSERT … SELECT, so that the transaction's first statement writes: on SQLite a
-    deferred transaction then waits for the write lock instead of failing on a stale read.
-    """
-    found = sa.select(Poster.id, sa.literal(now, PosterScan.scanned_at.type)).where(Poster.code == code.upper())
-    session.execute(sa.insert(PosterScan).from_select(["poster_id", "scanned_at"], found))
 
 
 def active_categories(session: Session) -> list[Category]:
@@ -139,27 +130,19 @@ def submit_suggestion(session: Session, data: Submission, clocks: Clocks, secret
             accept_due_at=clocks.accept_due(now),
             due_at=clocks.accept_due(now),
         )
+        event = CaseEvent(suggestion=case, at=now, action=Action.SUBMIT, to_status=CaseState.SUBMITTED,
+                          to_unit_id=unit.id, public=True)
         try:
-            # A savepoint, so a clash on a unique column undoes only this attempt.
+            # A savepoint, so a clash on a unique column undoes only this attempt; the case
+            # and its first event are written in one flush.
             with session.begin_nested():
-                session.add(case)
+                session.add_all([case, event])
                 session.flush()
         except IntegrityError:
             existing = _by_submission_key(session, data.submission_key)
             if existing is not None:  # the same form, submitted twice at once
                 return Receipt(existing, token, pin)
             continue  # a receipt code clash: draw another
-        session.add(
-            CaseEvent(
-                suggestion_id=case.id,
-                at=now,
-                action=Action.SUBMIT,
-                to_status=CaseState.SUBMITTED,
-                to_unit_id=unit.id,
-                public=True,
-            )
-        )
-        session.flush()
         return Receipt(case, token, pin)
     raise RuntimeError("could not draw a free receipt code")
 
@@ -185,6 +168,36 @@ def find_by_token(session: Session, token: str) -> Suggestion:
     if case is None:
         raise NotFound("token")
     return case
+
+
+class TrackingState(NamedTuple):
+    """What decides a tracking page's content: each version of the case (and of the case
+    it was merged into) is one page; the rating window's end the only clock on it."""
+
+    id: int
+    receipt_code: str
+    version: int
+    master_version: Optional[int]
+    window_ends_at: Optional[datetime]
+
+
+_master = orm.aliased(Suggestion)
+_TRACKING_STATE = (  # built once: an aliased select costs more to construct than to run
+    sa.select(Suggestion.id, Suggestion.receipt_code, Suggestion.version, _master.version,
+              Suggestion.window_ends_at)
+    .outerjoin(_master, _master.id == Suggestion.merged_into_id)
+    .where(Suggestion.token_hash == sa.bindparam("token_hash"))
+)
+
+
+def tracking_state(session: Session, token: str) -> TrackingState:
+    """The case a tracking token opens, as its TrackingState; unknown tokens are NotFound."""
+    if not codes.TOKEN_PATTERN.match(token or ""):
+        raise NotFound("token")
+    row = session.execute(_TRACKING_STATE, {"token_hash": codes.hash_secret(token)}).first()
+    if row is None:
+        raise NotFound("token")
+    return TrackingState(*row)
 
 
 def find_by_code_and_pin(session: Session, typed_code: str, typed_pin: str) -> Suggestion:

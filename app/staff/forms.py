@@ -1,6 +1,6 @@
 """Staff forms: sign-in, inbox filters, case actions, and filing a case for a citizen."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from app.forms import Form
 from wtforms import (
     BooleanField, DateField, HiddenField, IntegerField, PasswordField, SelectChoice, SelectField,
     StringField, TextAreaField,
@@ -13,7 +13,7 @@ from app.domain.workflow import Channel
 LONG = 5000
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     """Username and password; the error never says which one was wrong."""
 
     # clean_text: a NUL byte in a query makes PostgreSQL refuse the statement (a 500, not a "no").
@@ -22,7 +22,7 @@ class LoginForm(FlaskForm):
     remember = BooleanField(_l("Keep me signed in on this device (14 days)"))
 
 
-class InboxFilterForm(FlaskForm):
+class InboxFilterForm(Form):
     """The inbox filters, sent as a GET query; choices are filled in by the view."""
 
     class Meta:
@@ -39,7 +39,7 @@ class InboxFilterForm(FlaskForm):
     q = StringField(_l("Search text or receipt code"), filters=[clean_text], validators=[Optional(), Length(max=100)])
 
 
-class CaseActionForm(FlaskForm):
+class CaseActionForm(Form):
     """Every case action posts this form; the service says which parts each action needs."""
 
     version = HiddenField()

@@ -15,7 +15,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
+from app.forms import Form
 from wtforms import DateField, SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -44,7 +44,7 @@ FORMATS = {"a4.pdf": "application/pdf", "a5.pdf": "application/pdf",
            "svg": "image/svg+xml", "png": "image/png"}
 
 
-class PosterForm(FlaskForm):
+class PosterForm(Form):
     """A poster's place, owning unit, optional matter and note; the code is never edited."""
 
     place_label = StringField(_l("Place (printed on the poster)"), filters=[clean_text],
@@ -54,11 +54,11 @@ class PosterForm(FlaskForm):
     note = TextAreaField(_l("Note (staff only)"), filters=[clean_text], validators=[Optional(), Length(max=500)])
 
 
-class DeactivateForm(FlaskForm):
+class DeactivateForm(Form):
     """Confirms a deactivation; only its CSRF token."""
 
 
-class PeriodForm(FlaskForm):
+class PeriodForm(Form):
     """The period of the figures, sent as a GET query."""
 
     class Meta:
@@ -68,7 +68,7 @@ class PeriodForm(FlaskForm):
     date_to = DateField(_l("Until"), validators=[Optional()])
 
 
-class SelectionPrintForm(FlaskForm):
+class SelectionPrintForm(Form):
     """Print the posters ticked in the list."""
 
     posters = SelectMultipleField(_l("Posters"), coerce=int, validate_choice=False)

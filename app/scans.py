@@ -1,0 +1,110 @@
+"""Poster scans: counted in each worker's memory and written to the database in batches.
+
+Every opening of a poster's page is a scan. Writing a row per opening cost the form a
+write transaction (on SQLite, the one write lock) for a number nobody reads by the
+second. Each worker keeps the openings it served and writes them together, in one
+transaction, once it holds `SCAN_BATCH` of them or the oldest is `SCAN_FLUSH_SECONDS`
+old, and when it exits (gunicorn.conf.py's worker_exit). Scans of unknown codes are
+dropped at the write. A worker killed with SIGKILL loses at most the scans it still held.
+"""
+import logging
+import threading
+import time
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import Flask, current_app
+
+from app.extensions import db
+from app.models import Poster, PosterScan
+
+log = logging.getLogger("yima.scans")
+MAX_HELD = 10_000  # while the database is down, at most this many scans wait per worker
+_apps: list[Flask] = []  # every app in this process with a buffer, for flush_all() at exit
+
+
+class ScanBuffer:
+    """The scans one worker served and has not written yet."""
+
+    def __init__(self):
+        self._pending: list[tuple[str, datetime]] = []
+        self._oldest = 0.0
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._pending)
+
+    def add(self, code: str, at: datetime) -> None:
+        with self._lock:
+            if not self._pending:
+                self._oldest = time.monotonic()
+            self._pending.append((code.upper(), at))
+
+    def due(self, batch: int, seconds: float) -> bool:
+        """Whether the held scans should be written now."""
+        pending = self._pending
+        return bool(pending) and (len(pending) >= batch or time.monotonic() - self._oldest >= seconds)
+
+    def take(self) -> list[tuple[str, datetime]]:
+        with self._lock:
+            taken, self._pending = self._pending, []
+        return taken
+
+    def give_back(self, scans: list[tuple[str, datetime]]) -> None:
+        """Hold scans a failed write took again, up to MAX_HELD in all (the newest are dropped)."""
+        with self._lock:
+            if not self._pending:
+                self._oldest = time.monotonic()
+            self._pending = (scans + self._pending)[:MAX_HELD]
+
+
+def _buffer(app: Flask) -> ScanBuffer:
+    return app.extensions["yima_scans"]
+
+
+def record(code: str, at: datetime) -> None:
+    """Count one opening of a poster's page; written with its batch, after some request."""
+    _buffer(current_app).add(code, at)
+
+
+def flush(app: Flask) -> int:
+    """Write every held scan in one transaction of its own; the count written."""
+    taken = _buffer(app).take()
+    if not taken:
+        return 0
+    # INSERT … SELECT: the statement that begins the transaction writes (SQLite's lock, once).
+    found = (sa.select(Poster.id, sa.bindparam("at", type_=PosterScan.scanned_at.type))
+             .where(Poster.code == sa.bindparam("code")))
+    insert = sa.insert(PosterScan).from_select(["poster_id", "scanned_at"], found)
+    try:
+        with db.engine.begin() as connection:
+            connection.execute(insert, [{"code": code, "at": at} for code, at in taken])
+    except Exception:
+        _buffer(app).give_back(taken)
+        raise
+    return len(taken)
+
+
+def flush_all() -> None:
+    """Write what every app in this process still holds (a worker on its way out)."""
+    for app in _apps:
+        with app.app_context():
+            try:
+                flush(app)
+            except Exception:  # noqa: BLE001 - exiting anyway: say what was lost, then go
+                log.exception("poster scans could not be written at exit")
+
+
+def init_app(app: Flask) -> None:
+    """Give the app its buffer; held scans are written when due, checked on every request."""
+    app.extensions["yima_scans"] = ScanBuffer()
+    _apps.append(app)
+
+    @app.teardown_request
+    def _write_due_scans(_exc=None):
+        buffer = _buffer(app)
+        if buffer.due(app.config["SCAN_BATCH"], app.config["SCAN_FLUSH_SECONDS"]):
+            try:
+                flush(app)
+            except Exception:  # noqa: BLE001 - a scan count must never fail a citizen's page
+                log.warning("poster scans could not be written; %d held for the next try", len(buffer))
