@@ -57,7 +57,7 @@ def load_config(instance_path: str) -> dict:
         "LANGUAGES": ("zh_Hans_CN", "en"),
         # An empty REDIS_URL is a mistake, not a choice of in-memory limits: both read as unset.
         "RATELIMIT_STORAGE_URI": env.get("REDIS_URL") or "memory://",
-        "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_HEADERS_ENABLED": False,  # a 429 still says Retry-After (app/errors.py)
         "TRACK_RATE_LIMIT": env.get("YIMA_TRACK_RATE_LIMIT", "10 per minute;60 per hour"),
         "TRACK_CODE_RATE_LIMIT": env.get("YIMA_TRACK_CODE_RATE_LIMIT", "10 per hour"),
         "SUBMIT_RATE_LIMIT": env.get("YIMA_SUBMIT_RATE_LIMIT", "20 per hour"),

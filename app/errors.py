@@ -1,4 +1,7 @@
 """Friendly error pages that never say whether a code exists."""
+import math
+import time
+
 from flask import jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
@@ -11,6 +14,24 @@ def _page(status: int, title: str, message: str):
     return render_template("errors/error.html", title=title, message=message), status
 
 
+def _retry_after() -> dict:
+    """Retry-After for a refused request: when the breached limit's window ends.
+
+    Only refusals pay for asking the storage (the X-RateLimit-* headers on every limited
+    request cost two more round trips to Redis each, and are off).
+    """
+    from app.extensions import limiter, login_limiter
+
+    for each in (limiter, login_limiter):
+        try:
+            limit = each.current_limit
+            if limit is not None and limit.breached:
+                return {"Retry-After": str(max(1, math.ceil(limit.reset_at - time.time())))}
+        except Exception:  # noqa: BLE001 - no storage, no hint: the page still says to wait
+            return {}
+    return {}
+
+
 def handle_http(error: HTTPException):
     """Render any HTTP error as a page in the reader's language."""
     if isinstance(error, SecurityError):
@@ -21,8 +42,9 @@ def handle_http(error: HTTPException):
             "We could not find this page. Check the link or the receipt code and PIN, "
             "or file a new suggestion."))
     if error.code == 429:
-        return _page(429, _("Too many attempts"), _(
+        body, status = _page(429, _("Too many attempts"), _(
             "Please wait a few minutes before trying again."))
+        return body, status, _retry_after()
     if error.code == 413:
         return _page(413, _("Too much text"), _("What you sent is too large."))
     if isinstance(error, CSRFError):

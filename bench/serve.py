@@ -202,10 +202,11 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--threads", type=int, default=1, help="wrk threads")
     parser.add_argument("--workers", type=int, default=0, help="override the workers (default: config or 2)")
+    parser.add_argument("--warmup", type=float, default=2.0, help="unmeasured load before each row, seconds")
     parser.add_argument("--smoke", action="store_true", help="a few seconds in all: checks it works, not speed")
     args = parser.parse_args()
     if args.smoke:
-        args.seconds = 2.0
+        args.seconds, args.warmup = 2.0, 1.0
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
 
@@ -218,7 +219,7 @@ def main() -> int:
     os.environ.update({k: env[k] for k in ("DATABASE_URL", "SECRET_KEY", "PUBLIC_BASE_URL")})
     code = poster_code(env)
     expected_rps = 300 if args.smoke else 2500
-    forms = mint_forms(env, int(expected_rps * (args.seconds + 1)) + 200, f"/p/{code}")
+    forms = mint_forms(env, int(expected_rps * (args.seconds + args.warmup + 1)) + 200, f"/p/{code}")
     database = env["DATABASE_URL"].split("://", 1)[0].split("+")[0]
 
     hello, hello_base = start("bench.hello:app", env, args.workers, ROOT)
@@ -228,10 +229,18 @@ def main() -> int:
         track_lines = [f"GET\t{p}{suffix}\t\t" for p in tracks for suffix in ("", "/qr.svg")]
         rows = {}
         load = dict(seconds=args.seconds, connections=args.connections, threads=args.threads, tmp=tmp)
-        rows["bare"] = wrk(hello_base + "/", lines=None, **load)
-        rows["form"] = wrk(f"{base}/p/{code}", lines=None, **load)
-        rows["submit"] = wrk(base + "/", lines=forms[100:], **load)
-        rows["track"] = wrk(base + "/", lines=track_lines, **load)
+        warm = {**load, "seconds": args.warmup}
+        submissions = iter(forms[100:])
+        for key, url, lines in (("bare", hello_base + "/", None), ("form", f"{base}/p/{code}", None),
+                                ("submit", base + "/", None), ("track", base + "/", track_lines)):
+            if key == "submit":  # every request needs a form of its own: none may be sent twice
+                warm_lines = [next(submissions) for _ in range(int(expected_rps * args.warmup) // 4)]
+                lines = list(submissions)
+            else:
+                warm_lines = lines
+            if args.warmup:  # each worker fills its caches and compiles its templates first
+                wrk(url, lines=warm_lines, **warm)
+            rows[key] = wrk(url, lines=lines, **load)
     finally:
         stop(yima)
         stop(hello)
@@ -243,7 +252,7 @@ def report(rows: dict, database: str, args, code: str) -> int:
     names = {"bare": "bare Flask hello", "form": f"GET /p/{code} (form)",
              "submit": "POST /p/<code> (submission)", "track": "GET /t/<token> + qr.svg"}
     bare = rows["bare"]["rps"]
-    print(f"\nYima under gunicorn on {database}, {args.seconds:g} s a row, wrk -t{args.threads} "
+    print(f"\nYima under gunicorn on {database}, {args.seconds:g} s a row after {args.warmup:g} s of warm-up, wrk -t{args.threads} "
           f"-c{args.connections}" + (" (smoke run: numbers are not meaningful)" if args.smoke else ""))
     print(f"{'what':<30} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'of bare':>8} {'target':>7}  errors")
     failed = False

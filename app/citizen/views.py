@@ -91,11 +91,10 @@ def _suggestion_form(poster):
             return _fill_form(pages.keep(("form", poster.code if poster else None), html))
         form.submission_key.data = codes.new_submission_key()
     elif form.validate():
-        submission = _submission(form, poster)
-        begin_writing(db.session)  # the form's reads are done: hold the write lock for the case only
-        receipt = services.submit_suggestion(
-            db.session, submission, clocks(current_app.config), current_app.config["SECRET_KEY"], utcnow()
-        )
+        receipt = services.prepare_submission(db.session, _submission(form, poster), current_app.config["SECRET_KEY"])
+        if isinstance(receipt, services.Filing):  # not a retry: write it, holding the lock for the inserts only
+            begin_writing(db.session)
+            receipt = services.file_submission(db.session, receipt, clocks(current_app.config), utcnow())
         receipt_code = receipt.suggestion.receipt_code  # read before the commit expires it
         db.session.commit()
         _remember_pin(receipt_code, receipt.pin)

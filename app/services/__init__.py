@@ -7,17 +7,19 @@ from app.services.casework import (
 from app.services.errors import Conflict, NotFound, Refused
 from app.services.feedback import follow_up, rate_reply, request_review
 from app.services.intake import (
-    Receipt, Submission, active_categories, dispatch_centre, find_by_code_and_pin, find_by_token,
-    TrackingState, find_poster, public_timeline, submit_suggestion, tracking_state,
+    Filing, Receipt, Submission, TrackingState, active_categories, dispatch_centre, file_submission,
+    find_by_code_and_pin, find_by_token, find_poster, prepare_submission, public_timeline,
+    submit_suggestion, tracking_state,
 )
 from app.services.sweep import sweep
 
 __all__ = [
-    "Conflict", "NotFound", "TrackingState", "can_see", "Receipt", "Refused", "ReplyText", "Submission", "accept_case",
-    "active_categories", "add_note", "assign_case", "can_see_phone", "case_scope",
-    "dispatch_centre", "extend_case", "find_by_code_and_pin", "find_by_token", "find_master",
-    "find_poster", "follow_up", "forward_case", "get_case_for", "mark_report", "mask_phone",
-    "merge_case", "public_timeline", "rate_reply", "reject_case", "reply_to_case",
-    "request_review", "return_case", "reveal_phone", "submit_suggestion", "sweep", "tracking_state", "urge_case",
+    "Conflict", "Filing", "NotFound", "Receipt", "Refused", "ReplyText", "Submission",
+    "TrackingState", "accept_case", "active_categories", "add_note", "assign_case", "can_see",
+    "can_see_phone", "case_scope", "dispatch_centre", "extend_case", "file_submission",
+    "find_by_code_and_pin", "find_by_token", "find_master", "find_poster", "follow_up",
+    "forward_case", "get_case_for", "mark_report", "mask_phone", "merge_case", "prepare_submission",
+    "public_timeline", "rate_reply", "reject_case", "reply_to_case", "request_review",
+    "return_case", "reveal_phone", "submit_suggestion", "sweep", "tracking_state", "urge_case",
     "visible_unit_ids",
 ]

@@ -92,14 +92,26 @@ def route(session: Session, poster: Optional[Poster], category: Optional[Categor
     return dispatch_centre(session), channel
 
 
-def submit_suggestion(session: Session, data: Submission, clocks: Clocks, secret_key: str, now: datetime) -> Receipt:
-    """File a case once per submission key; a retry of the same form returns the same receipt."""
+@dataclass(frozen=True)
+class Filing:
+    """A submission ready to be written: its secrets derived and its route decided."""
+
+    data: Submission
+    token: str
+    pin: str
+    unit_id: int
+    channel: Channel
+    poster_id: Optional[int]
+    category_id: Optional[int]
+
+
+def prepare_submission(session: Session, data: Submission, secret_key: str) -> Receipt | Filing:
+    """The reads a filing needs: the Receipt of a form already filed (a retry), else a Filing."""
     token = codes.tracking_token(secret_key, data.submission_key)
     pin = codes.pin(secret_key, data.submission_key)
     existing = _by_submission_key(session, data.submission_key)
     if existing is not None:
         return Receipt(existing, token, pin)
-
     poster = find_poster(session, data.poster_code) if data.poster_code else None
     category = session.get(Category, data.category_id) if data.category_id else None
     if category is not None and not category.active:
@@ -107,6 +119,18 @@ def submit_suggestion(session: Session, data: Submission, clocks: Clocks, secret
     unit, channel = route(session, poster, category)
     if data.unit_id is not None:
         unit = session.get(OrgUnit, data.unit_id) or unit
+    return Filing(data, token, pin, unit.id, data.channel or channel,
+                  poster.id if poster else None, category.id if category else None)
+
+
+def file_submission(session: Session, filing: Filing, clocks: Clocks, now: datetime) -> Receipt:
+    """Write a prepared filing: the case and its first event, in one flush.
+
+    Its first statement writes, so on SQLite the write lock is held for these inserts alone.
+    The same form sent twice at once meets the unique submission key: the second gets the
+    first one's receipt.
+    """
+    data, token, pin = filing.data, filing.token, filing.pin
     for _attempt in range(5):
         receipt_code = codes.new_receipt_code()
         case = Suggestion(
@@ -115,26 +139,25 @@ def submit_suggestion(session: Session, data: Submission, clocks: Clocks, secret
             pin_hash=pin_hash(receipt_code, pin),
             submission_key=codes.hash_secret(data.submission_key),
             kind=data.kind,
-            channel=data.channel or channel,
+            channel=filing.channel,
             status=CaseState.SUBMITTED,
             text=data.text,
             location=data.location,
             citizen_name=data.citizen_name or None,
             citizen_phone=data.citizen_phone or None,
             language=data.language,
-            category_id=category.id if category else None,
-            poster_id=poster.id if poster else None,
-            unit_id=unit.id,
+            category_id=filing.category_id,
+            poster_id=filing.poster_id,
+            unit_id=filing.unit_id,
             created_at=now,
             received_at=now,
             accept_due_at=clocks.accept_due(now),
             due_at=clocks.accept_due(now),
         )
         event = CaseEvent(suggestion=case, at=now, action=Action.SUBMIT, to_status=CaseState.SUBMITTED,
-                          to_unit_id=unit.id, public=True)
+                          to_unit_id=filing.unit_id, public=True)
         try:
-            # A savepoint, so a clash on a unique column undoes only this attempt; the case
-            # and its first event are written in one flush.
+            # A savepoint, so a clash on a unique column undoes only this attempt.
             with session.begin_nested():
                 session.add_all([case, event])
                 session.flush()
@@ -145,6 +168,14 @@ def submit_suggestion(session: Session, data: Submission, clocks: Clocks, secret
             continue  # a receipt code clash: draw another
         return Receipt(case, token, pin)
     raise RuntimeError("could not draw a free receipt code")
+
+
+def submit_suggestion(session: Session, data: Submission, clocks: Clocks, secret_key: str, now: datetime) -> Receipt:
+    """File a case once per submission key; a retry of the same form returns the same receipt."""
+    prepared = prepare_submission(session, data, secret_key)
+    if isinstance(prepared, Receipt):
+        return prepared
+    return file_submission(session, prepared, clocks, now)
 
 
 def pin_hash(receipt_code: str, pin: str) -> str:

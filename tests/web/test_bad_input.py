@@ -133,5 +133,8 @@ def test_track_lookups_are_rate_limited(client):
     for _ in range(12):
         data = hidden_fields(client.get("/track").get_data(as_text=True))
         statuses.append(client.post("/track", data={**data, "code": "ABCDEFGHJ", "pin": "000000"}).status_code)
+    assert "X-RateLimit-Remaining" not in client.post("/track", data=data).headers
     assert statuses[:10] == [404] * 10
     assert statuses[-1] == 429
+    refused = client.post("/track", data={**data, "code": "ABCDEFGHJ", "pin": "000000"})
+    assert 1 <= int(refused.headers["Retry-After"]) <= 3600  # the window of "60 per hour" at most
