@@ -7,10 +7,14 @@
 Starts gunicorn with the production settings (gunicorn.conf.py when the repo has one, else
 2 sync workers) for `wsgi:app` on a migrated, seeded database, and in the same run for
 bench/hello.py with the same settings; wrk (Debian's `wrk`) then measures the bare app,
-GET /p/<code> (the form), the submission POST (each request a fresh form: its own session
+GET /healthz (every per-request hook of the app: request id, JSON log line, limiters,
+session, security headers, plus one SELECT 1), GET /p/<code>
+(the form), the submission POST (each request a fresh form: its own session
 cookie, CSRF token and submission key, minted beforehand with the secret key) and tracking
-(GET /t/<token> and its /t/<token>/qr.svg, alternating). Rate limits are raised so they do
-not throttle the load; Redis is used when REDIS_URL is set. Targets (issue 6): the form and
+(GET /t/<token> and its /t/<token>/qr.svg, alternating). Each row is measured after an
+unmeasured warm-up (--warmup, 2 s) in which the workers compile their templates and fill
+their caches, so the table is the steady state. Rate limits are raised so they do not
+throttle the load; Redis is used when REDIS_URL is set. Targets (issue 6): the form and
 tracking at least 50% of the bare app's req/s, the submission at least 25%.
 """
 import argparse
@@ -231,7 +235,8 @@ def main() -> int:
         load = dict(seconds=args.seconds, connections=args.connections, threads=args.threads, tmp=tmp)
         warm = {**load, "seconds": args.warmup}
         submissions = iter(forms[100:])
-        for key, url, lines in (("bare", hello_base + "/", None), ("form", f"{base}/p/{code}", None),
+        for key, url, lines in (("bare", hello_base + "/", None), ("floor", base + "/healthz", None),
+                                ("form", f"{base}/p/{code}", None),
                                 ("submit", base + "/", None), ("track", base + "/", track_lines)):
             if key == "submit":  # every request needs a form of its own: none may be sent twice
                 warm_lines = [next(submissions) for _ in range(int(expected_rps * args.warmup) // 4)]
@@ -249,7 +254,7 @@ def main() -> int:
 
 def report(rows: dict, database: str, args, code: str) -> int:
     """Print the table; a non-zero exit when a response was wrong (or, full runs, a target missed)."""
-    names = {"bare": "bare Flask hello", "form": f"GET /p/{code} (form)",
+    names = {"bare": "bare Flask hello", "floor": "GET /healthz (hooks + SELECT 1)", "form": f"GET /p/{code} (form)",
              "submit": "POST /p/<code> (submission)", "track": "GET /t/<token> + qr.svg"}
     bare = rows["bare"]["rps"]
     print(f"\nYima under gunicorn on {database}, {args.seconds:g} s a row after {args.warmup:g} s of warm-up, wrk -t{args.threads} "
