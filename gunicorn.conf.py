@@ -8,12 +8,13 @@ import multiprocessing
 import os
 import re
 import sys
+import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from gunicorn.glogging import Logger  # noqa: E402
 
-from app.logs import JsonFormatter, RedactFilter, redact  # noqa: E402
+from app.logs import USER_ENVIRON, JsonFormatter, RedactFilter, redact  # noqa: E402
 
 
 def _int(name: str, default: int) -> int:
@@ -49,6 +50,9 @@ if control_socket is None:
     del control_socket
 
 accesslog = os.environ.get("YIMA_ACCESS_LOG", "-") or None  # "" turns it off; "-" is stdout
+# With the access log on, its JSON line is each request's one line (RedactingLogger.access):
+# the app writes no second one. Set before the app is loaded (gunicorn applies raw_env first).
+raw_env = ["YIMA_REQUEST_LOG=0"] if accesslog and "YIMA_REQUEST_LOG" not in os.environ else []
 errorlog = "-"
 loglevel = os.environ.get("YIMA_LOG_LEVEL", "info").lower()
 # No query string (%(q)s, %(r)s are left out) and tracking tokens redacted by RedactingLogger.
@@ -78,10 +82,27 @@ class RedactingLogger(Logger):
         shown = {key: atoms[key] for key in format_keys(self.cfg.access_log_format) if key in atoms}
         return {key: redact(value) if isinstance(value, str) else value for key, value in shown.items()}
 
+    def access(self, resp, req, environ, request_time):
+        """Each request's JSON line: the access line above as its message, and the fields the
+        app's own request line has (request_id, method, path, status, duration_ms, user_id)."""
+        if not self.access_log_enabled:
+            return
+        atoms = self.atoms(resp, req, environ, request_time)
+        status = str(resp.status).split(None, 1)[0]
+        fields = {"request_id": atoms.get("{x-request-id}o") or None,
+                  "method": environ.get("REQUEST_METHOD"), "path": redact(environ.get("PATH_INFO", "")),
+                  "status": int(status) if status.isdigit() else status,
+                  "duration_ms": round(request_time.total_seconds() * 1000, 1),
+                  "user_id": environ.get(USER_ENVIRON)}
+        try:
+            self.access_log.info(self.cfg.access_log_format, self.atoms_wrapper_class(atoms), extra=fields)
+        except Exception:  # noqa: BLE001 - as gunicorn's own access(): a log line never fails a request
+            self.error(traceback.format_exc())
+
     def setup(self, cfg):
-        """Write gunicorn's own messages as redacted JSON lines, like the app's."""
+        """Write gunicorn's own messages and its access lines as redacted JSON lines, like the app's."""
         super().setup(cfg)
-        for handler in self.error_log.handlers:
+        for handler in self.error_log.handlers + self.access_log.handlers:
             handler.setFormatter(JsonFormatter())
             handler.addFilter(RedactFilter())
 

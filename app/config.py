@@ -47,6 +47,9 @@ def load_config(instance_path: str) -> dict:
         "PROXIES": _env_int("YIMA_PROXIES", 0),
         "TRUSTED_HOSTS": _env_list("TRUSTED_HOSTS"),
         "LOG_LEVEL": env.get("YIMA_LOG_LEVEL", "INFO").upper(),
+        # One JSON line per request from the app; gunicorn.conf.py turns it off while its own
+        # access line (the same fields) is on, so no request is logged twice.
+        "REQUEST_LOG": env.get("YIMA_REQUEST_LOG", "1") != "0",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),

@@ -12,9 +12,10 @@ import time
 import uuid
 from datetime import datetime, timezone
 
-from flask import g, has_request_context, request
+from flask import current_app, g, has_request_context, request
 
 REQUEST_LOGGER = "yima.request"
+USER_ENVIRON = "yima.user_id"  # the staff user a request ran as, for the server's access line
 _PHONE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
 _TOKEN_PATH = re.compile(r"/t/[^/\s?#\"'<>]+")
 _SECRET_FIELD = re.compile(
@@ -135,9 +136,10 @@ def _log_request(response):
     user = g.get("_login_user")  # only when the request loaded a staff user already
     extra = {"status": response.status_code, "duration_ms": duration}
     if user is not None and getattr(user, "is_authenticated", False):
-        extra["user_id"] = user.id
-    logging.getLogger(REQUEST_LOGGER).info("%s %s %s", request.method, redact_path(request.path),
-                                           response.status_code, extra=extra)
+        extra["user_id"] = request.environ[USER_ENVIRON] = user.id
+    if current_app.config["REQUEST_LOG"]:  # else gunicorn's access line is the request's line
+        logging.getLogger(REQUEST_LOGGER).info("%s %s %s", request.method, redact_path(request.path),
+                                               response.status_code, extra=extra)
     return response
 
 

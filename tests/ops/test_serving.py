@@ -1,5 +1,7 @@
 """Production serving: refusal to run unsafely, ProxyFix, trusted hosts, HSTS, cookies, gunicorn."""
 import importlib.util
+import json
+import os
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -153,3 +155,44 @@ def test_gunicorn_access_log_has_no_query_and_no_token():
     line = conf.access_log_format % atoms
     assert "/t/…" in line and "AbCdEf" not in line and "13812345678" not in line and "?" not in line
     assert '"GET /t/… HTTP/1.1" 200 123 7ms' in line and "abc12345" in line
+
+
+def test_under_gunicorn_each_request_is_one_json_line_with_the_apps_fields(tmp_path):
+    from gunicorn.config import Config
+
+    conf = _gunicorn_conf()
+    assert conf.raw_env == ["YIMA_REQUEST_LOG=0"] or "YIMA_REQUEST_LOG" in os.environ  # the app writes none
+    cfg = Config()
+    for name in ("access_log_format", "accesslog", "errorlog"):
+        cfg.set(name, getattr(conf, name) if name == "access_log_format" else str(tmp_path / f"{name}.log"))
+    logger = conf.RedactingLogger(cfg)
+    environ = {"REQUEST_METHOD": "POST", "RAW_URI": "/t/AbCdEfGhIjKlMnOpQrStUvWxYz012345/rate?x=1",
+               "PATH_INFO": "/t/AbCdEfGhIjKlMnOpQrStUvWxYz012345/rate", "SERVER_PROTOCOL": "HTTP/1.1",
+               "REMOTE_ADDR": "10.0.0.2", "HTTP_USER_AGENT": "phone 13812345678", "yima.user_id": 7}
+
+    class Response:
+        status, sent, headers = "303 SEE OTHER", 0, [("X-Request-ID", "abc12345")]
+
+    logger.access(Response, [], environ, timedelta(milliseconds=12))
+    for handler in logger.access_log.handlers:
+        handler.flush()
+    line = json.loads((tmp_path / "accesslog.log").read_text().strip())
+    assert line["logger"] == "gunicorn.access" and line["request_id"] == "abc12345"
+    assert (line["method"], line["path"], line["status"], line["duration_ms"], line["user_id"]) == (
+        "POST", "/t/…/rate", 303, 12.0, 7)
+    text = json.dumps(line, ensure_ascii=False)
+    assert "AbCdEf" not in text and "13812345678" not in text and "x=1" not in text
+
+
+def test_the_app_writes_no_request_line_of_its_own_when_the_server_does(app, client, caplog):
+    app.config["REQUEST_LOG"] = False
+    try:
+        with caplog.at_level("INFO", logger="yima.request"):
+            response = client.get("/healthz")
+        assert response.headers["X-Request-ID"]  # still returned, and in gunicorn's line
+        assert not [r for r in caplog.records if r.name == "yima.request"]
+    finally:
+        app.config["REQUEST_LOG"] = True
+    with caplog.at_level("INFO", logger="yima.request"):
+        client.get("/healthz")
+    assert [r for r in caplog.records if r.name == "yima.request"]
