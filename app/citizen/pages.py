@@ -14,9 +14,10 @@ import re
 import secrets
 import time
 from collections import OrderedDict
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable
 
 from flask import current_app, request, session
+from flask_wtf.csrf import generate_csrf
 
 from app.i18n import page_language
 
@@ -30,6 +31,13 @@ def slot(name: str) -> str:
     return f"{_MARK}{name}{_MARK[::-1]}"
 
 
+def mark_csrf(*forms) -> None:
+    """Render these forms' CSRF fields as the "csrf" marker (forms without one are left)."""
+    for form in forms:
+        if getattr(form, "csrf_token", None):
+            form.csrf_token.current_token = slot("csrf")
+
+
 class Page:
     """A rendered page cut at its markers."""
 
@@ -37,8 +45,11 @@ class Page:
         pieces = _SLOT.split(html)  # text, name, text, name, …, text
         self.texts, self.names = pieces[0::2], pieces[1::2]
 
-    def fill(self, values: Mapping[str, str]) -> str:
-        """The page with each marker replaced by its value (already safe in HTML)."""
+    def fill(self, **values: str) -> str:
+        """The page with each marker replaced by its value (already safe in HTML); the CSRF
+        marker by this visitor's token."""
+        if "csrf" in self.names:
+            values["csrf"] = generate_csrf()
         out = [self.texts[0]]
         for name, text in zip(self.names, self.texts[1:]):
             out += (values[name], text)

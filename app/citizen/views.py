@@ -7,7 +7,6 @@ from flask import (
     Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request, session, url_for,
 )
 from flask_babel import gettext as _
-from flask_wtf.csrf import generate_csrf
 from wtforms import SelectChoice
 
 from app import ratelimits, scans, services
@@ -80,13 +79,11 @@ def _suggestion_form(poster):
     form.category.choices = [SelectChoice(0, _("Not sure / other"))] + [
         SelectChoice(c.id, c.display_name(lang)) for c in categories
     ]
-    csrf_field = getattr(form, "csrf_token", None)  # absent when CSRF is switched off
     if not form.is_submitted():
         form.category.data = poster.category_id if poster and poster.active and poster.category_id else 0
         if pages.usable():  # the empty form: kept, and filled in per visitor
             form.submission_key.data = pages.slot("key")
-            if csrf_field:
-                csrf_field.current_token = pages.slot("csrf")
+            pages.mark_csrf(form)
             html = render_template("citizen/submit.html", form=form, poster=poster, expired=False)
             return _fill_form(pages.keep(("form", poster.code if poster else None), html))
         form.submission_key.data = codes.new_submission_key()
@@ -102,16 +99,14 @@ def _suggestion_form(poster):
     elif not codes.SUBMISSION_KEY_PATTERN.match(form.submission_key.data or ""):
         form.submission_key.data = codes.new_submission_key()
     # An expired page keeps the citizen's text; the fresh CSRF token rendered below lets them resend it.
+    csrf_field = getattr(form, "csrf_token", None)  # absent when CSRF is switched off
     expired = bool((csrf_field and csrf_field.errors) or form.submission_key.errors)
     return render_template("citizen/submit.html", form=form, poster=poster, expired=expired)
 
 
 def _fill_form(page: pages.Page) -> str:
     """A kept empty form with this visitor's CSRF token and a fresh submission key."""
-    values = {"key": codes.new_submission_key()}
-    if "csrf" in page.names:
-        values["csrf"] = generate_csrf()
-    return page.fill(values)
+    return page.fill(key=codes.new_submission_key())
 
 
 def _submission(form: SuggestionForm, poster) -> services.Submission:
@@ -171,9 +166,7 @@ def _kept_tracking(token: str, state: services.TrackingState, pin: str | None) -
     if page is None:
         forms = {"rate": RateForm(formdata=None), "review": ReviewForm(formdata=None),
                  "follow-up": FollowUpForm(formdata=None)}
-        for form in forms.values():
-            if getattr(form, "csrf_token", None):
-                form.csrf_token.current_token = pages.slot("csrf")
+        pages.mark_csrf(*forms.values())
         case = db.session.get(Suggestion, state.id)
         html, _status = render_tracking(case, token, forms, pin=pages.slot("pin") if pin else None)
         page = pages.keep(key, html)
@@ -192,11 +185,7 @@ def track(token: str):
     except services.NotFound:
         abort(404)
     pin = session.get("pins", {}).get(state.receipt_code)
-    page = _kept_tracking(token, state, pin)
-    values = {"pin": pin or ""}
-    if "csrf" in page.names:
-        values["csrf"] = generate_csrf()
-    return page.fill(values)
+    return _kept_tracking(token, state, pin).fill(pin=pin or "")
 
 
 # Drawing a QR costs milliseconds and a token's QR never changes (cases are never deleted),
