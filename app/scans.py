@@ -23,6 +23,15 @@ MAX_HELD = 10_000  # while the database is down, at most this many scans wait pe
 _apps: list[Flask] = []  # every app in this process with a buffer, for flush_all() at exit
 
 
+# INSERT … SELECT, built once: the statement that begins the transaction writes (SQLite's
+# lock, once), and a made-up code selects no poster, so nothing is written for it.
+_INSERT_SCANS = sa.insert(PosterScan).from_select(
+    ["poster_id", "scanned_at"],
+    sa.select(Poster.id, sa.bindparam("at", type_=PosterScan.scanned_at.type))
+    .where(Poster.code == sa.bindparam("code")),
+)
+
+
 class ScanBuffer:
     """The scans one worker served and has not written yet."""
 
@@ -72,13 +81,9 @@ def flush(app: Flask) -> int:
     taken = _buffer(app).take()
     if not taken:
         return 0
-    # INSERT … SELECT: the statement that begins the transaction writes (SQLite's lock, once).
-    found = (sa.select(Poster.id, sa.bindparam("at", type_=PosterScan.scanned_at.type))
-             .where(Poster.code == sa.bindparam("code")))
-    insert = sa.insert(PosterScan).from_select(["poster_id", "scanned_at"], found)
     try:
         with db.engine.begin() as connection:
-            connection.execute(insert, [{"code": code, "at": at} for code, at in taken])
+            connection.execute(_INSERT_SCANS, [{"code": code, "at": at} for code, at in taken])
     except Exception:
         _buffer(app).give_back(taken)
         raise
