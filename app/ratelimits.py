@@ -59,14 +59,12 @@ feedback = limiter.limit(_setting("FEEDBACK_RATE_LIMIT", "20 per hour"))
 login = login_limiter.limit(_setting("LOGIN_RATE_LIMIT", "10 per minute;50 per hour"), methods=["POST"])
 
 
-def _reads_only() -> bool:
-    # Every limit above counts POSTs: a page that is only read is not looked at by either
-    # limiter (a GET flood is the load balancer's, and costs no more than the pages it reads).
-    return request.method in ("GET", "HEAD", "OPTIONS")
-
-
 def init_app(app) -> None:
-    """Bind both limiters to the app (app/faults.py answers a fail-closed storage error)."""
+    """Bind both limiters to the app (app/faults.py answers a fail-closed storage error).
+
+    Every limit above counts POSTs: a page that is only read is not looked at by either
+    limiter (app/extensions.py; a GET flood is the load balancer's, and costs no more than
+    the pages it reads).
+    """
     for each in (limiter, login_limiter):
         each.init_app(app)
-        each.request_filter(_reads_only)
