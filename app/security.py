@@ -1,7 +1,9 @@
-"""Response headers every page gets, and `no_store` for pages that carry a tracking token."""
+"""Response headers every page gets, `no_store` for pages that carry a tracking token, and
+the signed session cookie."""
 from functools import wraps
 
 from flask import make_response, request
+from flask.sessions import SecureCookieSessionInterface
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -35,6 +37,24 @@ def no_store(view):
     return wrapped
 
 
+class SessionCookies(SecureCookieSessionInterface):
+    """Flask's signed session cookie, its signer built once per secret key.
+
+    Flask builds it twice on every request (to read the cookie and to write it), and checking
+    the serializer each time costs more than the signing itself.
+    """
+
+    def __init__(self):
+        self._serializers = {}
+
+    def get_signing_serializer(self, app):
+        key = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        if key not in self._serializers:
+            self._serializers[key] = super().get_signing_serializer(app)
+        return self._serializers[key]
+
+
 def init_app(app) -> None:
-    """Add the security headers to every response."""
+    """Add the security headers to every response; sign sessions with a kept signer."""
+    app.session_interface = SessionCookies()
     app.after_request(_headers)
