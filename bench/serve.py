@@ -208,6 +208,8 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=0, help="override the workers (default: config or 2)")
     parser.add_argument("--warmup", type=float, default=2.0, help="unmeasured load before each row, seconds")
     parser.add_argument("--smoke", action="store_true", help="a few seconds in all: checks it works, not speed")
+    parser.add_argument("--rows", default="floor,form,submit,track",
+                        help="which rows besides the bare app's, comma-separated (default: all)")
     args = parser.parse_args()
     if args.smoke:
         args.seconds, args.warmup = 2.0, 1.0
@@ -223,7 +225,8 @@ def main() -> int:
     os.environ.update({k: env[k] for k in ("DATABASE_URL", "SECRET_KEY", "PUBLIC_BASE_URL")})
     code = poster_code(env)
     expected_rps = 300 if args.smoke else 2500
-    forms = mint_forms(env, int(expected_rps * (args.seconds + args.warmup + 1)) + 200, f"/p/{code}")
+    submitted = int(expected_rps * (args.seconds + args.warmup + 1)) if "submit" in args.rows.split(",") else 0
+    forms = mint_forms(env, submitted + 200, f"/p/{code}")
     database = env["DATABASE_URL"].split("://", 1)[0].split("+")[0]
 
     hello, hello_base = start("bench.hello:app", env, args.workers, ROOT)
@@ -235,9 +238,12 @@ def main() -> int:
         load = dict(seconds=args.seconds, connections=args.connections, threads=args.threads, tmp=tmp)
         warm = {**load, "seconds": args.warmup}
         submissions = iter(forms[100:])
+        wanted = {"bare", *args.rows.split(",")}
         for key, url, lines in (("bare", hello_base + "/", None), ("floor", base + "/healthz", None),
                                 ("form", f"{base}/p/{code}", None),
                                 ("submit", base + "/", None), ("track", base + "/", track_lines)):
+            if key not in wanted:
+                continue
             if key == "submit":  # every request needs a form of its own: none may be sent twice
                 warm_lines = [next(submissions) for _ in range(int(expected_rps * args.warmup) // 4)]
                 lines = list(submissions)
