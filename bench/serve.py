@@ -11,7 +11,7 @@ GET /healthz (every per-request hook of the app: request id, JSON log line, limi
 session, security headers, plus one SELECT 1), GET /p/<code>
 (the form), the submission POST (each request a fresh form: its own session
 cookie, CSRF token and submission key, minted beforehand with the secret key) and tracking
-(GET /t/<token> and its /t/<token>/qr.svg, alternating). Each row is measured after an
+(GET /t/<token> of 100 cases, the receipt QR drawn inside the page). Each row is measured after an
 unmeasured warm-up (--warmup, 2 s) in which the workers compile their templates and fill
 their caches, so the table is the steady state. Rate limits are raised so they do not
 throttle the load; Redis is used when REDIS_URL is set. Targets (issue 6): the form and
@@ -233,7 +233,7 @@ def main() -> int:
     yima, base = start("wsgi:app", env, args.workers, ROOT)
     try:
         tracks = file_cases(base, forms[:100])
-        track_lines = [f"GET\t{p}{suffix}\t\t" for p in tracks for suffix in ("", "/qr.svg")]
+        track_lines = [f"GET\t{p}\t\t" for p in tracks]  # the receipt QR is inside the page
         rows = {}
         load = dict(seconds=args.seconds, connections=args.connections, threads=args.threads, tmp=tmp)
         warm = {**load, "seconds": args.warmup}
@@ -261,7 +261,7 @@ def main() -> int:
 def report(rows: dict, database: str, args, code: str) -> int:
     """Print the table; a non-zero exit when a response was wrong (or, full runs, a target missed)."""
     names = {"bare": "bare Flask hello", "floor": "GET /healthz (hooks + SELECT 1)", "form": f"GET /p/{code} (form)",
-             "submit": "POST /p/<code> (submission)", "track": "GET /t/<token> + qr.svg"}
+             "submit": "POST /p/<code> (submission)", "track": "GET /t/<token> (QR inside)"}
     bare = rows["bare"]["rps"]
     print(f"\nYima under gunicorn on {database}, {args.seconds:g} s a row after {args.warmup:g} s of warm-up, wrk -t{args.threads} "
           f"-c{args.connections}" + (" (smoke run: numbers are not meaningful)" if args.smoke else ""))
