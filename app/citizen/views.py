@@ -88,7 +88,8 @@ def _suggestion_form(poster):
             return _fill_form(pages.keep(("form", poster.code if poster else None), html))
         form.submission_key.data = codes.new_submission_key()
     elif form.validate():
-        receipt = services.prepare_submission(db.session, _submission(form, poster), current_app.config["SECRET_KEY"])
+        receipt = services.prepare_submission(db.session, _submission(form, poster), current_app.config["SECRET_KEY"],
+                                              poster=poster)
         if isinstance(receipt, services.Filing):  # not a retry: write it, holding the lock for the inserts only
             begin_writing(db.session)
             receipt = services.file_submission(db.session, receipt, clocks(current_app.config), utcnow())
