@@ -1,5 +1,7 @@
 """The database: declarative Base with a naming convention, aware UTC datetimes, engine setup."""
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
@@ -82,6 +84,20 @@ def _sqlite_begin(conn):
         default = g.get("sqlite_begin", "IMMEDIATE") if has_app_context() else "IMMEDIATE"
         mode = conn.get_execution_options().get("sqlite_begin", default)
         conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+@contextmanager
+def one_read(engine: Engine) -> Iterator[sa.Connection]:
+    """A connection of its own for a single SELECT, outside any session's transaction.
+
+    On PostgreSQL it runs in autocommit: no BEGIN and no ROLLBACK, two round trips of its
+    four. SQLite keeps its own transaction handling (see _sqlite_pragmas): its BEGIN and
+    ROLLBACK never leave the process.
+    """
+    with engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+        yield connection
 
 
 def read_only(view=None, *, methods=None):

@@ -13,7 +13,7 @@ from app import ratelimits, scans, services
 from app.citizen import pages
 from app.citizen.forms import FollowUpForm, RateForm, ReviewForm, SuggestionForm, TrackForm
 from app.config import clocks
-from app.db import begin_writing, read_only, utcnow
+from app.db import begin_writing, one_read, read_only, utcnow
 from app.domain import codes
 from app.domain.workflow import Kind
 from app.extensions import csrf, db
@@ -262,8 +262,8 @@ def tracked():
 def healthz():
     """Liveness and the database's state, as JSON."""
     try:
-        db.session.execute(sa.text("SELECT 1"))
+        with one_read(db.engine) as connection:
+            connection.execute(sa.text("SELECT 1"))
     except Exception:  # noqa: BLE001 - any failure means the database is not usable
-        db.session.rollback()
         return jsonify(status="error", database="unavailable"), 503
     return jsonify(status="ok", database="ok")

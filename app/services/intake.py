@@ -8,6 +8,7 @@ from sqlalchemy import orm
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.db import one_read
 from app.domain import codes
 from app.domain.deadlines import Clocks
 from app.domain.workflow import Action, CaseState, Channel, Kind
@@ -227,7 +228,7 @@ def tracking_state(session: Session, token: str) -> TrackingState:
     token_hash = _token_hash(token)
     # A connection of its own, outside the session: five columns need neither the ORM's
     # loading nor its transaction bookkeeping (together most of a kept page's cost).
-    with session.get_bind().connect() as connection:
+    with one_read(session.get_bind()) as connection:
         row = connection.execute(_TRACKING_STATE, {"token_hash": token_hash}).first()
     if row is None:
         raise NotFound("token")
