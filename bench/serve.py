@@ -6,16 +6,21 @@
 
 Starts gunicorn with the production settings (gunicorn.conf.py when the repo has one, else
 2 sync workers) for `wsgi:app` on a migrated, seeded database, and in the same run for
-bench/hello.py with the same settings; wrk (Debian's `wrk`) then measures the bare app,
-GET /healthz (every per-request hook of the app: request id, JSON log line, limiters,
-session, security headers, plus one SELECT 1), GET /p/<code>
-(the form), the submission POST (each request a fresh form: its own session
-cookie, CSRF token and submission key, minted beforehand with the secret key) and tracking
-(GET /t/<token> of 100 cases, the receipt QR drawn inside the page). Each row is measured after an
-unmeasured warm-up (--warmup, 2 s) in which the workers compile their templates and fill
-their caches, so the table is the steady state. Rate limits are raised so they do not
-throttle the load; Redis is used when REDIS_URL is set. Targets (issue 6): the form and
-tracking at least 50% of the bare app's req/s, the submission at least 25%.
+bench/hello.py with the same settings; wrk (Debian's `wrk`) then measures:
+- the bare app's GET /, the reference every share is of;
+- GET /healthz: every per-request hook of the app (request id, log line, limiters, session,
+  security headers) plus one SELECT 1;
+- GET /p/<code>, the form;
+- the bare app's POST /: the same form bodies, one row committed each and a Redis counter,
+  the least any durable submission costs on this machine and database;
+- the submission POST, each request a fresh form (its own session cookie, CSRF token and
+  submission key, minted beforehand with the secret key);
+- tracking: GET /t/<token> of 100 cases, the receipt QR drawn inside the page.
+Each row is measured after an unmeasured warm-up (--warmup, 2 s) in which the workers
+compile their templates and fill their caches, so the table is the steady state. Rate
+limits are raised so they do not throttle the load; Redis is used when REDIS_URL is set.
+Targets (issue 6): the form and tracking at least 50% of the bare app's req/s, the
+submission at least 25%.
 """
 import argparse
 import os
@@ -141,6 +146,23 @@ def mint_forms(env: dict, count: int, path: str) -> list[str]:
     return lines
 
 
+def floor_table(database_url: str, tmp: Path, drop: bool = False) -> str:
+    """The bare app's table (bench/hello.py), beside Yima's database: a file of its own on
+    SQLite, a `bench_floor` table on PostgreSQL. Returns its URL; `drop` removes it."""
+    import sqlalchemy as sa
+
+    url = f"sqlite:///{tmp}/floor.sqlite3" if database_url.startswith("sqlite") else database_url
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.begin() as connection:
+        connection.execute(sa.text("DROP TABLE IF EXISTS bench_floor"))
+        if not drop:
+            connection.execute(sa.text("CREATE TABLE bench_floor (id SERIAL PRIMARY KEY, body TEXT NOT NULL)"
+                                       if engine.dialect.name == "postgresql" else
+                                       "CREATE TABLE bench_floor (id INTEGER PRIMARY KEY, body TEXT NOT NULL)"))
+    engine.dispose()
+    return url
+
+
 def poster_code(env: dict) -> str:
     """An active demo poster's code."""
     from app import create_app
@@ -208,7 +230,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=0, help="override the workers (default: config or 2)")
     parser.add_argument("--warmup", type=float, default=2.0, help="unmeasured load before each row, seconds")
     parser.add_argument("--smoke", action="store_true", help="a few seconds in all: checks it works, not speed")
-    parser.add_argument("--rows", default="floor,form,submit,track",
+    parser.add_argument("--rows", default="floor,form,bare-submit,submit,track",
                         help="which rows besides the bare app's, comma-separated (default: all)")
     args = parser.parse_args()
     if args.smoke:
@@ -229,6 +251,7 @@ def main() -> int:
     forms = mint_forms(env, submitted + 200, f"/p/{code}")
     database = env["DATABASE_URL"].split("://", 1)[0].split("+")[0]
 
+    env["BENCH_FLOOR_URL"] = floor_table(env["DATABASE_URL"], tmp)
     hello, hello_base = start("bench.hello:app", env, args.workers, ROOT)
     yima, base = start("wsgi:app", env, args.workers, ROOT)
     try:
@@ -239,8 +262,10 @@ def main() -> int:
         warm = {**load, "seconds": args.warmup}
         submissions = iter(forms[100:])
         wanted = {"bare", *args.rows.split(",")}
+        floor_lines = ["POST\t/\t\t" + line.split("\t")[3] for line in forms[:1000]]  # the bodies alone
         for key, url, lines in (("bare", hello_base + "/", None), ("floor", base + "/healthz", None),
                                 ("form", f"{base}/p/{code}", None),
+                                ("bare-submit", hello_base + "/", floor_lines),
                                 ("submit", base + "/", None), ("track", base + "/", track_lines)):
             if key not in wanted:
                 continue
@@ -255,12 +280,14 @@ def main() -> int:
     finally:
         stop(yima)
         stop(hello)
+        floor_table(env["DATABASE_URL"], tmp, drop=True)
     return report(rows, database, args, code)
 
 
 def report(rows: dict, database: str, args, code: str) -> int:
     """Print the table; a non-zero exit when a response was wrong (or, full runs, a target missed)."""
     names = {"bare": "bare Flask hello", "floor": "GET /healthz (hooks + SELECT 1)", "form": f"GET /p/{code} (form)",
+             "bare-submit": "bare POST: 1 durable INSERT",
              "submit": "POST /p/<code> (submission)", "track": "GET /t/<token> (QR inside)"}
     bare = rows["bare"]["rps"]
     print(f"\nYima under gunicorn on {database}, {args.seconds:g} s a row after {args.warmup:g} s of warm-up, wrk -t{args.threads} "
