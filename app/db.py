@@ -79,25 +79,29 @@ def _sqlite_begin(conn):
     (busy_timeout). SQLite serves small sites and the demo; PostgreSQL the rest.
     Views marked read_only (below), and callers passing `sqlite_begin="DEFERRED"` in their
     execution options, begin DEFERRED: they never write, so they never need the upgrade.
+    `sqlite_begin=None` (one_read) emits no BEGIN: each statement is its own transaction.
     """
     if conn.dialect.name == "sqlite":
         default = g.get("sqlite_begin", "IMMEDIATE") if has_app_context() else "IMMEDIATE"
         mode = conn.get_execution_options().get("sqlite_begin", default)
-        conn.exec_driver_sql(f"BEGIN {mode}")
+        if mode:
+            conn.exec_driver_sql(f"BEGIN {mode}")
 
 
 @contextmanager
 def one_read(engine: Engine) -> Iterator[sa.Connection]:
-    """A connection of its own for a single SELECT, outside any session's transaction.
+    """A connection of its own for a single SELECT, outside any session's transaction, in
+    autocommit: the statement is its own transaction, with no BEGIN and no ROLLBACK (on
+    PostgreSQL two round trips of four).
 
-    On PostgreSQL it runs in autocommit: no BEGIN and no ROLLBACK, two round trips of its
-    four. SQLite keeps its own transaction handling (see _sqlite_pragmas): its BEGIN and
-    ROLLBACK never leave the process.
+    SQLite is told so by `sqlite_begin=None` (_sqlite_begin): SQLAlchemy's own AUTOCOMMIT
+    level would hand pysqlite its transactions back when the connection is returned.
     """
     with engine.connect() as connection:
-        if connection.dialect.name == "postgresql":
-            connection = connection.execution_options(isolation_level="AUTOCOMMIT")
-        yield connection
+        if connection.dialect.name == "sqlite":
+            yield connection.execution_options(sqlite_begin=None)
+        else:
+            yield connection.execution_options(isolation_level="AUTOCOMMIT")
 
 
 def read_only(view=None, *, methods=None):

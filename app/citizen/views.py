@@ -201,7 +201,7 @@ def track(token: str):
     if not pages.usable():
         return render_tracking(case_for_token(token), token)
     try:
-        state = services.tracking_state(db.session, token)
+        state = services.tracking_state(db.engine, token)
     except services.NotFound:
         abort(404)
     pin = session.get("pins", {}).get(state.receipt_code)

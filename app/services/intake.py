@@ -223,12 +223,12 @@ _TRACKING_STATE = (  # built once: an aliased select costs more to construct tha
 )
 
 
-def tracking_state(session: Session, token: str) -> TrackingState:
+def tracking_state(engine: sa.Engine, token: str) -> TrackingState:
     """The case a tracking token opens, as its TrackingState; unknown tokens are NotFound."""
     token_hash = _token_hash(token)
-    # A connection of its own, outside the session: five columns need neither the ORM's
+    # A connection of its own, outside any session: five columns need neither the ORM's
     # loading nor its transaction bookkeeping (together most of a kept page's cost).
-    with one_read(session.get_bind()) as connection:
+    with one_read(engine) as connection:
         row = connection.execute(_TRACKING_STATE, {"token_hash": token_hash}).first()
     if row is None:
         raise NotFound("token")
