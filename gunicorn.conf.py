@@ -111,10 +111,14 @@ logger_class = RedactingLogger
 
 
 def worker_exit(server, worker):
-    """A worker on its way out (restart, max_requests, shutdown) writes the poster scans it holds."""
-    from app import scans
+    """A worker on its way out (restart, max_requests, shutdown) writes the poster scans it holds.
 
-    scans.flush_all()
+    Only where the app is loaded: importing it here, into another app's worker (bench/hello.py),
+    would cost a third of a second of CPU on every restart for nothing to write.
+    """
+    scans = sys.modules.get("app.scans")
+    if scans is not None:
+        scans.flush_all()
 
 
 def pre_fork(server, worker):
