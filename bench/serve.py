@@ -16,8 +16,9 @@ bench/hello.py with the same settings; wrk (Debian's `wrk`) then measures:
 - the submission POST, each request a fresh form (its own session cookie, CSRF token and
   submission key, minted beforehand with the secret key);
 - tracking: GET /t/<token> of 100 cases, the receipt QR drawn inside the page.
-Each row is measured after an unmeasured warm-up (--warmup, 2 s) in which the workers
-compile their templates and fill their caches, so the table is the steady state. Rate
+Each row is measured after an unmeasured warm-up (--warmup, 5 s) in which the workers
+compile their templates and fill their caches, so the table is the steady state (each of
+5 workers renders 100 tracking pages, QR included, before it can answer them from its cache). Rate
 limits are raised so they do not throttle the load; Redis is used when REDIS_URL is set.
 Targets (issue 6): the form and tracking at least 50% of the bare app's req/s, the
 submission at least 25%.
@@ -228,7 +229,7 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--threads", type=int, default=1, help="wrk threads")
     parser.add_argument("--workers", type=int, default=0, help="override the workers (default: config or 2)")
-    parser.add_argument("--warmup", type=float, default=2.0, help="unmeasured load before each row, seconds")
+    parser.add_argument("--warmup", type=float, default=5.0, help="unmeasured load before each row, seconds")
     parser.add_argument("--smoke", action="store_true", help="a few seconds in all: checks it works, not speed")
     parser.add_argument("--rows", default="floor,form,bare-submit,submit,track",
                         help="which rows besides the bare app's, comma-separated (default: all)")
