@@ -121,6 +121,14 @@ def worker_exit(server, worker):
         scans.flush_all()
 
 
+def when_ready(server):
+    """Before the first fork: the preloaded app compiles its templates and reads its catalogs."""
+    if server.cfg.preload_app:
+        from app.serving import warm
+
+        warm(server.app.wsgi())
+
+
 def pre_fork(server, worker):
     """Keep the preloaded app out of the garbage collector's sight, so that a worker's
     collections neither walk it nor copy its pages from the master (copy-on-write)."""
