@@ -157,14 +157,15 @@ def file_submission(session: Session, filing: Filing, clocks: Clocks, now: datet
             with session.begin_nested():
                 case = session.scalars(sa.insert(Suggestion).returning(Suggestion), [
                     dict(values, receipt_code=receipt_code, pin_hash=pin_hash(receipt_code, pin))]).one()
-                session.execute(sa.insert(CaseEvent), [dict(
-                    suggestion_id=case.id, at=now, action=Action.SUBMIT, to_status=CaseState.SUBMITTED,
-                    to_unit_id=filing.unit_id, public=True)])
         except IntegrityError:
             existing = _by_submission_key(session, data.submission_key)
             if existing is not None:  # the same form, submitted twice at once
                 return Receipt(existing, token, pin)
             continue  # a receipt code clash: draw another
+        # Nothing in the event can clash: it is written once the case is, outside the retries.
+        session.execute(sa.insert(CaseEvent), [dict(
+            suggestion_id=case.id, at=now, action=Action.SUBMIT, to_status=CaseState.SUBMITTED,
+            to_unit_id=filing.unit_id, public=True)])
         return Receipt(case, token, pin)
     raise RuntimeError("could not draw a free receipt code")
 
@@ -224,7 +225,11 @@ _TRACKING_STATE = (  # built once: an aliased select costs more to construct tha
 
 
 def tracking_state(engine: sa.Engine, token: str) -> TrackingState:
-    """The case a tracking token opens, as its TrackingState; unknown tokens are NotFound."""
+    """The case a tracking token opens, as its TrackingState; unknown tokens are NotFound.
+
+    It takes the engine, not a session: it reads in a statement of its own (app/db.py
+    one_read), so the request's session is never started for a kept page.
+    """
     token_hash = _token_hash(token)
     # A connection of its own, outside any session: five columns need neither the ORM's
     # loading nor its transaction bookkeeping (together most of a kept page's cost).

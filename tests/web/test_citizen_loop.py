@@ -5,6 +5,7 @@ import urllib.parse
 
 import sqlalchemy as sa
 
+from app.domain import codes
 from app.domain.workflow import CaseState, Channel
 from app.models import CaseEvent, Poster, PosterScan, Suggestion
 from tests.qr.decode import decode_png, decode_svg
@@ -70,6 +71,24 @@ def test_case_is_stored_whole_and_routed_to_the_poster_unit(client, fill_form, s
     assert (case.accept_due_at - case.received_at).days in (15, 16)
     events = session.scalars(sa.select(CaseEvent)).all()
     assert [(e.action.value, e.public) for e in events] == [("submit", True)]
+
+
+def test_a_receipt_code_already_taken_is_drawn_again_and_the_receipt_shows_the_new_one(
+        client, fill_form, session, monkeypatch):
+    token_of(submit(client, fill_form))
+    session.rollback()
+    taken = session.scalars(sa.select(Suggestion.receipt_code)).one()
+    fresh = next(c for c in iter(codes.new_receipt_code, None) if c != taken)
+    draws = iter([taken, fresh])
+    monkeypatch.setattr(codes, "new_receipt_code", lambda: next(draws))
+
+    receipt = client.get(f"/t/{token_of(submit(client, fill_form, text='第二件事：公交站的遮雨棚漏水。'))}")
+    assert codes.grouped(fresh) in text_of(receipt) and codes.grouped(taken) not in text_of(receipt)
+    session.rollback()
+    second = session.scalars(sa.select(Suggestion).where(Suggestion.receipt_code == fresh)).one()
+    assert second.text.startswith("第二件事")
+    assert [e.action.value for e in second.events] == ["submit"]  # one event, on the case kept
+    assert session.scalar(sa.select(sa.func.count()).select_from(CaseEvent)) == 2
 
 
 def test_accept_deadline_is_the_fifteenth_local_day(client, fill_form, session):
