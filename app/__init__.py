@@ -18,8 +18,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     serving.init_app(app, test_config)  # refuses to start an unsafe production setup
     logs.init_app(app)  # first: every later hook logs with the request id
+    database.init_app(app)  # engine options; SQLite: read-only views begin DEFERRED
     db.init_app(app)
-    database.init_app(app)  # SQLite: read-only views begin DEFERRED
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     csrf.init_app(app)
     ratelimits.init_app(app)

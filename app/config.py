@@ -51,9 +51,6 @@ def load_config(instance_path: str) -> dict:
         # access line (the same fields) is on, so no request is logged twice.
         "REQUEST_LOG": env.get("YIMA_REQUEST_LOG", "1") != "0",
         "SQLALCHEMY_DATABASE_URI": database_url,
-        # A server's connections go stale when it restarts: each is pinged as it leaves the
-        # pool. A SQLite file has no server to lose.
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not database_url.startswith("sqlite")},
         "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "COUNTY_NAME": env.get("YIMA_COUNTY_NAME", "余姚市"),
         "YIMA_CJK_FONT": env.get("YIMA_CJK_FONT") or None,  # else the system font folders

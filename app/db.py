@@ -140,11 +140,17 @@ def _choose_begin_mode():
 
 
 def init_app(app) -> None:
-    """Choose each request's SQLite transaction mode before anything touches the database.
+    """Set the engine's options (before Flask-SQLAlchemy makes it) and choose each request's
+    SQLite transaction mode before anything touches the database.
+
+    A database server's connections go stale when it restarts: each is pinged as it leaves
+    the pool. A SQLite file has no server to lose, so its connections are not.
 
     A process forked from this one (gunicorn's preloaded workers) opens its own connections:
     any the parent holds are dropped from the child's pool without being closed.
     """
+    options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+    options.setdefault("pool_pre_ping", not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"))
     app.before_request_funcs.setdefault(None, []).insert(0, _choose_begin_mode)
 
     def _forget_parent_connections():
