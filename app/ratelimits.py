@@ -55,7 +55,7 @@ lookup = limiter.limit(_setting("TRACK_RATE_LIMIT", "10 per minute;60 per hour")
 lookup_per_code = limiter.limit(_setting("TRACK_CODE_RATE_LIMIT", TRACK_CODE_RATE_LIMIT),
                                 key_func=typed_receipt_code, methods=["POST"],
                                 deduct_when=_lookup_failed)
-feedback = limiter.limit(_setting("FEEDBACK_RATE_LIMIT", "20 per hour"))
+feedback = limiter.limit(_setting("FEEDBACK_RATE_LIMIT", "20 per hour"), methods=["POST"])
 login = login_limiter.limit(_setting("LOGIN_RATE_LIMIT", "10 per minute;50 per hour"), methods=["POST"])
 
 
