@@ -4,14 +4,14 @@ GET / is the smallest useful response. POST / is the least any durable submissio
 the form, count it in Redis (one round trip, as a rate limit does; when REDIS_URL is set),
 commit one row to the database and answer 303. It has no CSRF check, session, validation or
 ORM: it shows how much of a submission's cost is the durable commit itself.
-BENCH_FLOOR_URL names its database (sqlite:///FILE or postgresql://…, a `bench_floor` table).
+BENCH_POST_URL names its database (sqlite:///FILE or postgresql://…, a `bench_posts` table).
 """
 import os
 
 from flask import Flask, redirect, request
 
 app = Flask(__name__)
-FLOOR_URL = os.environ.get("BENCH_FLOOR_URL", "")
+POST_URL = os.environ.get("BENCH_POST_URL", "")
 _per_worker: dict = {}  # opened after gunicorn's fork: a connection is never shared
 
 
@@ -23,15 +23,15 @@ def hello():
 
 def _open() -> tuple:
     if os.getpid() not in _per_worker:
-        if FLOOR_URL.startswith("sqlite:///"):
+        if POST_URL.startswith("sqlite:///"):
             import sqlite3
 
-            database = sqlite3.connect(FLOOR_URL[len("sqlite:///"):], isolation_level=None, timeout=15)
+            database = sqlite3.connect(POST_URL[len("sqlite:///"):], isolation_level=None, timeout=15)
             database.execute("PRAGMA journal_mode=WAL")  # as Yima's SQLite (app/db.py)
         else:
             import psycopg
 
-            database = psycopg.connect(FLOOR_URL.replace("postgresql+psycopg://", "postgresql://"))
+            database = psycopg.connect(POST_URL.replace("postgresql+psycopg://", "postgresql://"))
         counter = None
         if os.environ.get("REDIS_URL"):
             import redis
@@ -42,18 +42,18 @@ def _open() -> tuple:
 
 
 @app.post("/")
-def floor():
+def durable_post():
     """One row committed durably, then a redirect."""
     database, counter = _open()
     text = request.form.get("text", "")
     if counter is not None:
-        key = f"bench-floor:{request.remote_addr}"
+        key = f"bench-posts:{request.remote_addr}"
         counter.pipeline().incr(key).expire(key, 3600).execute()
-    if FLOOR_URL.startswith("sqlite:///"):
+    if POST_URL.startswith("sqlite:///"):
         database.execute("BEGIN IMMEDIATE")
-        database.execute("INSERT INTO bench_floor (body) VALUES (?)", (text,))
+        database.execute("INSERT INTO bench_posts (body) VALUES (?)", (text,))
         database.execute("COMMIT")
     else:
         with database.transaction():
-            database.execute("INSERT INTO bench_floor (body) VALUES (%s)", (text,))
+            database.execute("INSERT INTO bench_posts (body) VALUES (%s)", (text,))
     return redirect("/", 303)

@@ -17,8 +17,8 @@ bench/hello.py with the same settings; wrk (Debian's `wrk`) then measures:
   submission key, minted beforehand with the secret key);
 - tracking: GET /t/<token> of 100 cases, the receipt QR drawn inside the page.
 Each row is measured after an unmeasured warm-up (--warmup, 5 s) in which the workers
-compile their templates and fill their caches, so the table is the steady state (each of
-5 workers renders 100 tracking pages, QR included, before it can answer them from its cache). Rate
+compile their templates and fill their caches, so the table is the steady state (each
+worker renders the 100 tracking pages, QR included, before it answers them from its cache). Rate
 limits are raised so they do not throttle the load; Redis is used when REDIS_URL is set.
 Targets (issue 6): the form and tracking at least 50% of the bare app's req/s, the
 submission at least 25%.
@@ -28,18 +28,21 @@ import os
 import re
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.parse
 import urllib.request
+from contextlib import closing
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 sys.path.insert(0, str(ROOT))
 TARGETS = {"form": 0.50, "submit": 0.25, "track": 0.50}
+ROWS = ("healthz", "form", "bare-post", "submit", "track")  # besides "bare", always measured
 SECRET = "bench-secret-key-not-for-production"
 UNLIMITED = "1000000 per minute"
 
@@ -147,21 +150,27 @@ def mint_forms(env: dict, count: int, path: str) -> list[str]:
     return lines
 
 
-def floor_table(database_url: str, tmp: Path, drop: bool = False) -> str:
-    """The bare app's table (bench/hello.py), beside Yima's database: a file of its own on
-    SQLite, a `bench_floor` table on PostgreSQL. Returns its URL; `drop` removes it."""
+def bare_post_table(database_url: str, drop: bool = False) -> str:
+    """The bare app's table (bench/hello.py), beside Yima's database: a file of its own in the
+    same folder on SQLite, a `bench_posts` table on PostgreSQL. Returns its URL; `drop`
+    removes it."""
     import sqlalchemy as sa
 
-    url = f"sqlite:///{tmp}/floor.sqlite3" if database_url.startswith("sqlite") else database_url
-    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
-    with engine.begin() as connection:
-        connection.execute(sa.text("DROP TABLE IF EXISTS bench_floor"))
+    if database_url.startswith("sqlite:///"):
+        path = Path(database_url[len("sqlite:///"):]).with_name("bench-posts.sqlite3")
+        for each in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            each.unlink(missing_ok=True)
         if not drop:
-            connection.execute(sa.text("CREATE TABLE bench_floor (id SERIAL PRIMARY KEY, body TEXT NOT NULL)"
-                                       if engine.dialect.name == "postgresql" else
-                                       "CREATE TABLE bench_floor (id INTEGER PRIMARY KEY, body TEXT NOT NULL)"))
+            with closing(sqlite3.connect(path)) as connection:  # DDL: no transaction to commit
+                connection.execute("CREATE TABLE bench_posts (id INTEGER PRIMARY KEY, body TEXT NOT NULL)")
+        return f"sqlite:///{path}"
+    engine = sa.create_engine(database_url.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.begin() as connection:
+        connection.execute(sa.text("DROP TABLE IF EXISTS bench_posts"))
+        if not drop:
+            connection.execute(sa.text("CREATE TABLE bench_posts (id SERIAL PRIMARY KEY, body TEXT NOT NULL)"))
     engine.dispose()
-    return url
+    return database_url
 
 
 def poster_code(env: dict) -> str:
@@ -231,11 +240,14 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=0, help="override the workers (default: config or 2)")
     parser.add_argument("--warmup", type=float, default=5.0, help="unmeasured load before each row, seconds")
     parser.add_argument("--smoke", action="store_true", help="a few seconds in all: checks it works, not speed")
-    parser.add_argument("--rows", default="floor,form,bare-submit,submit,track",
+    parser.add_argument("--rows", default=",".join(ROWS),
                         help="which rows besides the bare app's, comma-separated (default: all)")
     args = parser.parse_args()
     if args.smoke:
         args.seconds, args.warmup = 2.0, 1.0
+    unknown = set(args.rows.split(",")) - set(ROWS)
+    if unknown:
+        parser.error(f"unknown rows {', '.join(sorted(unknown))}: choose from {', '.join(ROWS)}")
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
 
@@ -252,7 +264,7 @@ def main() -> int:
     forms = mint_forms(env, submitted + 200, f"/p/{code}")
     database = env["DATABASE_URL"].split("://", 1)[0].split("+")[0]
 
-    env["BENCH_FLOOR_URL"] = floor_table(env["DATABASE_URL"], tmp)
+    env["BENCH_POST_URL"] = bare_post_table(env["DATABASE_URL"])
     hello, hello_base = start("bench.hello:app", env, args.workers, ROOT)
     yima, base = start("wsgi:app", env, args.workers, ROOT)
     try:
@@ -263,10 +275,10 @@ def main() -> int:
         warm = {**load, "seconds": args.warmup}
         submissions = iter(forms[100:])
         wanted = {"bare", *args.rows.split(",")}
-        floor_lines = ["POST\t/\t\t" + line.split("\t")[3] for line in forms[:1000]]  # the bodies alone
-        for key, url, lines in (("bare", hello_base + "/", None), ("floor", base + "/healthz", None),
+        post_lines = ["POST\t/\t\t" + line.split("\t")[3] for line in forms[:1000]]  # the bodies alone
+        for key, url, lines in (("bare", hello_base + "/", None), ("healthz", base + "/healthz", None),
                                 ("form", f"{base}/p/{code}", None),
-                                ("bare-submit", hello_base + "/", floor_lines),
+                                ("bare-post", hello_base + "/", post_lines),
                                 ("submit", base + "/", None), ("track", base + "/", track_lines)):
             if key not in wanted:
                 continue
@@ -281,14 +293,14 @@ def main() -> int:
     finally:
         stop(yima)
         stop(hello)
-        floor_table(env["DATABASE_URL"], tmp, drop=True)
+        bare_post_table(env["DATABASE_URL"], drop=True)
     return report(rows, database, args, code)
 
 
 def report(rows: dict, database: str, args, code: str) -> int:
     """Print the table; a non-zero exit when a response was wrong (or, full runs, a target missed)."""
-    names = {"bare": "bare Flask hello", "floor": "GET /healthz (hooks + SELECT 1)", "form": f"GET /p/{code} (form)",
-             "bare-submit": "bare POST: 1 durable INSERT",
+    names = {"bare": "bare Flask hello", "healthz": "GET /healthz (hooks + SELECT 1)", "form": f"GET /p/{code} (form)",
+             "bare-post": "bare POST: 1 durable INSERT",
              "submit": "POST /p/<code> (submission)", "track": "GET /t/<token> (QR inside)"}
     bare = rows["bare"]["rps"]
     print(f"\nYima under gunicorn on {database}, {args.seconds:g} s a row after {args.warmup:g} s of warm-up, wrk -t{args.threads} "
