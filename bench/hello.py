@@ -6,13 +6,13 @@ commit one row to the database and answer 303. It has no CSRF check, session, va
 ORM: it shows how much of a submission's cost is the durable commit itself.
 BENCH_POST_URL names its database (sqlite:///FILE or postgresql://…, a `bench_posts` table).
 """
+import functools
 import os
 
 from flask import Flask, redirect, request
 
 app = Flask(__name__)
 POST_URL = os.environ.get("BENCH_POST_URL", "")
-_per_worker: dict = {}  # opened after gunicorn's fork: a connection is never shared
 
 
 @app.get("/")
@@ -21,24 +21,23 @@ def hello():
     return "hello"
 
 
+@functools.cache  # first called by a request, so in a worker, after gunicorn's fork: never shared
 def _open() -> tuple:
-    if os.getpid() not in _per_worker:
-        if POST_URL.startswith("sqlite:///"):
-            import sqlite3
+    if POST_URL.startswith("sqlite:///"):
+        import sqlite3
 
-            database = sqlite3.connect(POST_URL[len("sqlite:///"):], isolation_level=None, timeout=15)
-            database.execute("PRAGMA journal_mode=WAL")  # as Yima's SQLite (app/db.py)
-        else:
-            import psycopg
+        database = sqlite3.connect(POST_URL[len("sqlite:///"):], isolation_level=None, timeout=15)
+        database.execute("PRAGMA journal_mode=WAL")  # as Yima's SQLite (app/db.py)
+    else:
+        import psycopg
 
-            database = psycopg.connect(POST_URL.replace("postgresql+psycopg://", "postgresql://"))
-        counter = None
-        if os.environ.get("REDIS_URL"):
-            import redis
+        database = psycopg.connect(POST_URL.replace("postgresql+psycopg://", "postgresql://"))
+    counter = None
+    if os.environ.get("REDIS_URL"):
+        import redis
 
-            counter = redis.Redis.from_url(os.environ["REDIS_URL"])
-        _per_worker[os.getpid()] = (database, counter)
-    return _per_worker[os.getpid()]
+        counter = redis.Redis.from_url(os.environ["REDIS_URL"])
+    return database, counter
 
 
 @app.post("/")

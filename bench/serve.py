@@ -246,7 +246,8 @@ def main() -> int:
     args = parser.parse_args()
     if args.smoke:
         args.seconds, args.warmup = 2.0, 1.0
-    unknown = set(args.rows.split(",")) - set(ROWS)
+    wanted = args.rows.split(",")
+    unknown = set(wanted) - set(ROWS)
     if unknown:
         parser.error(f"unknown rows {', '.join(sorted(unknown))}: choose from {', '.join(ROWS)}")
     if not shutil.which("wrk"):
@@ -261,7 +262,7 @@ def main() -> int:
     os.environ.update({k: env[k] for k in ("DATABASE_URL", "SECRET_KEY", "PUBLIC_BASE_URL")})
     code = poster_code(env)
     expected_rps = 300 if args.smoke else 2500
-    submitted = int(expected_rps * (args.seconds + args.warmup + 1)) if "submit" in args.rows.split(",") else 0
+    submitted = int(expected_rps * (args.seconds + args.warmup + 1)) if "submit" in wanted else 0
     forms = mint_forms(env, submitted + 200, f"/p/{code}")
     database = env["DATABASE_URL"].split("://", 1)[0].split("+")[0]
 
@@ -275,7 +276,6 @@ def main() -> int:
         load = dict(seconds=args.seconds, connections=args.connections, threads=args.threads, tmp=tmp)
         warm = {**load, "seconds": args.warmup}
         submissions = iter(forms[100:])
-        wanted = args.rows.split(",")
         post_lines = ["POST\t/\t\t" + line.split("\t")[3] for line in forms[:1000]]  # the bodies alone
         if args.warmup:
             wrk(hello_base + "/", lines=None, **warm)
