@@ -14,7 +14,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from gunicorn.glogging import Logger  # noqa: E402
 
-from app.logs import USER_ENVIRON, JsonFormatter, RedactFilter, redact  # noqa: E402
+from app.core.logs import USER_ENVIRON, JsonFormatter, RedactFilter, redact  # noqa: E402
 
 
 def _int(name: str, default: int) -> int:
@@ -116,7 +116,7 @@ def worker_exit(server, worker):
     Only where the app is loaded: importing it here, into another app's worker (bench/hello.py),
     would cost a third of a second of CPU on every restart for nothing to write.
     """
-    scans = sys.modules.get("app.scans")
+    scans = sys.modules.get("app.citizen.scans")
     if scans is not None:
         scans.flush_all()
 
@@ -124,7 +124,7 @@ def worker_exit(server, worker):
 def when_ready(server):
     """Before the first fork: the preloaded app compiles its templates and reads its catalogs."""
     if server.cfg.preload_app:
-        from app.serving import warm
+        from app.core.serving import warm
 
         warm(server.app.wsgi())
 

@@ -12,9 +12,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
 
-    from app import cli, i18n, labels, logs, ops_cli, ratelimits, scans, security, serving
-    from app import db as database
-    from app.extensions import csrf, db, migrate
+    from app import citizen, cli, staff
+    from app.citizen import pages, scans
+    from app.core import db as database
+    from app.core import errors, faults, guards, i18n, labels, logs, ratelimits, security, serving
+    from app.core.extensions import csrf, db, migrate
+    from app.staff import auth
 
     serving.init_app(app, test_config)  # refuses to start an unsafe production setup
     logs.init_app(app)  # first: every later hook logs with the request id
@@ -28,20 +31,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     labels.init_app(app)
     security.init_app(app)
     cli.init_app(app)
-    ops_cli.init_app(app)
-
-    from app import errors, faults, guards
-    from app.citizen import pages
-    from app.citizen.views import bp as citizen_bp
-    from app.citizen import feedback  # noqa: F401 - adds its routes to the citizen bp
-    from app.staff import actions, auth, posters, stats  # noqa: F401 - they add routes to the staff bp
-    from app.staff.views import bp as staff_bp
-
     errors.init_app(app)
     faults.init_app(app)
     guards.init_app(app)
     auth.init_app(app)
     pages.init_app(app)
-    app.register_blueprint(citizen_bp)
-    app.register_blueprint(staff_bp)
+    app.register_blueprint(citizen.bp)
+    app.register_blueprint(staff.blueprint())
     return app

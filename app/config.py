@@ -59,14 +59,14 @@ def load_config(instance_path: str) -> dict:
         "LANGUAGES": ("zh_Hans_CN", "en"),
         # An empty REDIS_URL is a mistake, not a choice of in-memory limits: both read as unset.
         "RATELIMIT_STORAGE_URI": env.get("REDIS_URL") or "memory://",
-        "RATELIMIT_HEADERS_ENABLED": False,  # a 429 still says Retry-After (app/errors.py)
+        "RATELIMIT_HEADERS_ENABLED": False,  # a 429 still says Retry-After (app/core/errors.py)
         "TRACK_RATE_LIMIT": env.get("YIMA_TRACK_RATE_LIMIT", "10 per minute;60 per hour"),
         "TRACK_CODE_RATE_LIMIT": env.get("YIMA_TRACK_CODE_RATE_LIMIT", "10 per hour"),
         "SUBMIT_RATE_LIMIT": env.get("YIMA_SUBMIT_RATE_LIMIT", "20 per hour"),
         "LOGIN_RATE_LIMIT": env.get("YIMA_LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),
         "FEEDBACK_RATE_LIMIT": env.get("YIMA_FEEDBACK_RATE_LIMIT", "20 per hour"),
         "WTF_CSRF_TIME_LIMIT": _env_int("YIMA_CSRF_TIME_LIMIT", 3600 * 4),
-        # Poster scans are written in batches (app/scans.py): this many, or the oldest this old.
+        # Poster scans are written in batches (app/citizen/scans.py): this many, or the oldest this old.
         "SCAN_BATCH": _env_int("YIMA_SCAN_BATCH", 50),
         "SCAN_FLUSH_SECONDS": _env_int("YIMA_SCAN_FLUSH_SECONDS", 5),
         # Empty forms and tracking pages are kept rendered this long per worker (app/citizen/pages.py).
@@ -75,7 +75,7 @@ def load_config(instance_path: str) -> dict:
         "MAX_FORM_PARTS": 200,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        # SESSION_COOKIE_SECURE follows the final PUBLIC_BASE_URL (see app/serving.py).
+        # SESSION_COOKIE_SECURE follows the final PUBLIC_BASE_URL (see app/core/serving.py).
         "STAFF_IDLE_MINUTES": _env_int("YIMA_STAFF_IDLE_MINUTES", 30),
         "STAFF_MAX_HOURS": _env_int("YIMA_STAFF_MAX_HOURS", 12),
         # Retention (PIPL): personal data of ended cases, and the audit trail (never < 183 days).

@@ -5,7 +5,7 @@ from typing import Optional
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.db import Base
+from app.core.db import Base
 from app.domain.workflow import Action, CaseState, Channel, Kind, Rating, Role, Stage
 
 

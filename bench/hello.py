@@ -27,7 +27,7 @@ def _open() -> tuple:
         import sqlite3
 
         database = sqlite3.connect(POST_URL[len("sqlite:///"):], isolation_level=None, timeout=15)
-        database.execute("PRAGMA journal_mode=WAL")  # as Yima's SQLite (app/db.py)
+        database.execute("PRAGMA journal_mode=WAL")  # as Yima's SQLite (app/core/db.py)
     else:
         import psycopg
 

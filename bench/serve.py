@@ -177,7 +177,7 @@ def bare_post_table(database_url: str, drop: bool = False) -> str:
 def poster_code(env: dict) -> str:
     """An active demo poster's code."""
     from app import create_app
-    from app.extensions import db
+    from app.core.extensions import db
     from app.models import Poster
     import sqlalchemy as sa
 

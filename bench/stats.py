@@ -45,11 +45,11 @@ def main() -> None:
 
     from app import create_app
     from app.config import clocks
-    from app.db import utcnow
-    from app.demo_data import generate
-    from app.extensions import db
+    from app.core.db import utcnow
+    from app.demo.generate import generate
+    from app.core.extensions import db
     from app.models import Suggestion
-    from app.seed import DEMO_PASSWORD, seed_demo, seed_demo_users
+    from app.demo.seed import DEMO_PASSWORD, seed_demo, seed_demo_users
 
     app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False})
     with app.app_context():
@@ -144,8 +144,8 @@ def print_plans(app) -> None:
 
     import sqlalchemy as sa
 
-    from app.db import utcnow
-    from app.extensions import db
+    from app.core.db import utcnow
+    from app.core.extensions import db
     from app.models import User
     from app.services.inbox import InboxFilter, filtered
 

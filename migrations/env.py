@@ -9,7 +9,7 @@ from alembic import context
 # access to the values within the .ini file in use.
 config = context.config
 
-# The app already logs JSON lines through the root logger (app/logs.py): fileConfig would
+# The app already logs JSON lines through the root logger (app/core/logs.py): fileConfig would
 # replace that handler with a plain one, unredacted. Keep it and let alembic say what it runs.
 if any(getattr(h, "_yima", False) for h in logging.getLogger().handlers):
     for name in ("alembic", "flask_migrate"):

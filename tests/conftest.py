@@ -9,9 +9,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app import create_app
-from app.db import Base
-from app.extensions import db as _db
-from app.seed import seed_demo
+from app.core.db import Base
+from app.core.extensions import db as _db
+from app.demo.seed import seed_demo
 
 NOW = datetime(2026, 12, 1, 2, 0, tzinfo=timezone.utc)  # 10:00 in Shanghai, a Tuesday
 
@@ -114,8 +114,8 @@ def password_hash():
 
 @pytest.fixture
 def staff(app, password_hash):
-    """The demo staff accounts (one per role, see app/seed.py), signed in by `login`."""
-    from app.seed import seed_demo_users
+    """The demo staff accounts (one per role, see app/demo/seed.py), signed in by `login`."""
+    from app.demo.seed import seed_demo_users
 
     with app.app_context():
         seed_demo_users(_db.session, NOW, password_hash)
@@ -149,7 +149,7 @@ def pytest_sessionfinish(session, exitstatus):
     """Fail the run if any log record held a phone number, a token, a password or a PIN."""
     import logging
 
-    from app.logs import redact
+    from app.core.logs import redact
 
     collector = getattr(session.config, "_yima_logs", None)
     if collector is None:

@@ -9,7 +9,7 @@ def test_upgrading_a_database_with_cases_keeps_them(tmp_path):
     app = create_app({"TESTING": True, "SECRET_KEY": "k",
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/old.sqlite3"})
     with app.app_context():
-        from app.extensions import db
+        from app.core.extensions import db
 
         upgrade(revision="0001")
         db.session.execute(sa.text(

@@ -1,17 +1,18 @@
 """The citizen's side of closing the loop: rate, ask for review, add a follow-up message."""
-from flask import abort, current_app, flash, redirect, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app import ratelimits, services
+from app import services
+from app.core import ratelimits
 from app.citizen.forms import FollowUpForm, RateForm, ReviewForm
-from app.citizen.views import bp, case_for_token, render_tracking
+from app.citizen.views import case_for_token, render_tracking
 from app.config import clocks
-from app.db import utcnow
+from app.core.db import utcnow
 from app.domain.workflow import Rating
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Suggestion
-from app.security import no_store
+from app.core.security import no_store
 
 REFUSED = {
     "rated": _l("This answer has already been rated."),
@@ -21,6 +22,7 @@ REFUSED = {
     "state": _l("This is not possible at this stage of your case."),
     "missing_text": _l("Please write your message."),
 }
+bp = Blueprint("feedback", __name__)
 FORMS = {"rate": RateForm, "review": ReviewForm, "follow-up": FollowUpForm}
 
 
@@ -34,8 +36,8 @@ def _case(token):
     return case
 
 
-@bp.post("/t/<token>/<step>")
-@bp.post("/track/case/<step>", defaults={"token": None})
+@bp.post("/t/<token>/<step>", endpoint="send")
+@bp.post("/track/case/<step>", defaults={"token": None}, endpoint="send")
 @no_store
 @ratelimits.feedback
 def feedback(step: str, token):

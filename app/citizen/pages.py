@@ -19,7 +19,7 @@ from collections.abc import Hashable
 from flask import current_app, request, session
 from flask_wtf.csrf import generate_csrf
 
-from app.i18n import page_language
+from app.core.i18n import page_language
 
 MAX_PAGES = 1000  # per worker: about 10 MB of pages
 _MARK = "yimaslot" + secrets.token_hex(6)  # letters and digits: HTML escaping leaves it alone

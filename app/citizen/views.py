@@ -9,17 +9,19 @@ from flask import (
 from flask_babel import gettext as _
 from wtforms import SelectChoice
 
-from app import ratelimits, scans, services
+from app import services
+from app.core import ratelimits
+from app.citizen import scans
 from app.citizen import pages
 from app.citizen.forms import FollowUpForm, RateForm, ReviewForm, SuggestionForm, TrackForm
 from app.config import clocks
-from app.db import begin_writing, one_read, read_only, utcnow
+from app.core.db import begin_writing, one_read, read_only, utcnow
 from app.domain import codes
 from app.domain.workflow import Kind
-from app.extensions import csrf, db
-from app.i18n import page_language
+from app.core.extensions import csrf, db
+from app.core.i18n import page_language
 from app.models import Suggestion
-from app.security import no_store
+from app.core.security import no_store
 from qr import receipt as receipt_qr
 
 bp = Blueprint("citizen", __name__)
@@ -41,7 +43,7 @@ def index():
 
 
 @bp.route("/p/<code>", methods=["GET", "POST"])
-@read_only  # scans are written with their batch (app/scans.py), a case after begin_writing()
+@read_only  # scans are written with their batch (app/citizen/scans.py), a case after begin_writing()
 @csrf.exempt  # the form checks its own CSRF token, so an expired one keeps the citizen's text
 @ratelimits.submission
 def poster(code: str):
@@ -170,7 +172,7 @@ def render_tracking(case: Suggestion, token, forms=None, status: int = 200, pin=
         review_form=forms.get("review") or ReviewForm(formdata=None),
         follow_form=forms.get("follow-up") or FollowUpForm(formdata=None),
         now=utcnow(), qr_src=_receipt_data_uri(tracking_url(token)) if token else None,
-        action_urls={step: url_for("citizen.feedback", step=step, **({"token": token} if token else {}))
+        action_urls={step: url_for("citizen.feedback.send", step=step, **({"token": token} if token else {}))
                      for step in ("rate", "review", "follow-up")},
     )
     return html, status

@@ -8,7 +8,7 @@ from sqlalchemy import orm
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.db import one_read
+from app.core.db import one_read
 from app.domain import codes
 from app.domain.deadlines import Clocks
 from app.domain.workflow import Action, CaseState, Channel, Kind
@@ -227,7 +227,7 @@ _TRACKING_STATE = (  # built once: an aliased select costs more to construct tha
 def tracking_state(engine: sa.Engine, token: str) -> TrackingState:
     """The case a tracking token opens, as its TrackingState; unknown tokens are NotFound.
 
-    It takes the engine, not a session: it reads in a statement of its own (app/db.py
+    It takes the engine, not a session: it reads in a statement of its own (app/core/db.py
     one_read), so the request's session is never started for a kept page.
     """
     token_hash = _token_hash(token)

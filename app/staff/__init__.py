@@ -1,0 +1,35 @@
+"""The staff view under /staff: one blueprint per feature, nested under `staff`, which asks
+every request for a signed-in user and keeps every page out of shared caches."""
+from flask import Blueprint, current_app, request
+from flask_login import current_user
+
+from app.services import posters as poster_rules
+from app.staff import auth, cases, inbox, posters, stats
+
+
+def _signed_in_only():
+    """Every staff page but the sign-in asks for a signed-in user."""
+    if request.endpoint != "staff.auth.login" and not current_user.is_authenticated:
+        return current_app.login_manager.unauthorized()
+    return None
+
+
+def _no_store(response):
+    """Nothing of the staff view may sit in a shared cache."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _nav():
+    return {"can_manage_posters": poster_rules.can_manage_posters}
+
+
+def blueprint() -> Blueprint:
+    """The staff blueprint with its features registered."""
+    bp = Blueprint("staff", __name__, url_prefix="/staff")
+    bp.before_request(_signed_in_only)
+    bp.after_request(_no_store)
+    bp.context_processor(_nav)
+    for feature in (auth, inbox, cases, posters, stats):
+        bp.register_blueprint(feature.bp)
+    return bp

@@ -1,17 +1,15 @@
-"""`POST /staff/cases/<id>/<action>`: parse the form, call the service step, commit once."""
-from flask import abort, current_app, flash, redirect, url_for
-from flask_babel import gettext as _
+"""What each case action needs from the form, and how its refusal and its success read."""
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app import services
 from app.config import clocks
-from app.db import utcnow
+from app.core.db import utcnow
 from app.domain.workflow import Action
-from app.extensions import db
+from app.core.extensions import db
 from app.models import OrgUnit, User
 from app.staff.forms import CaseActionForm
-from app.staff.views import bp, load_case, render_case
 
 REFUSED = {
     "state": _l("This action is not possible in the case's current state."),
@@ -69,7 +67,7 @@ def _reply_text(form):
                               basis=form.basis.data or "")
 
 
-def _step(action: Action, case, form: CaseActionForm, now, version: int):
+def take(action: Action, case, form: CaseActionForm, now, version: int):
     """Call the service step of `action` with what the form holds."""
     s, me, cl = db.session, current_user, clocks(current_app.config)
     text = form.message.data or ""
@@ -96,40 +94,3 @@ def _step(action: Action, case, form: CaseActionForm, now, version: int):
     if action is Action.MARK_REPORT:
         return services.mark_report(s, case, me, now, cl, text, version)
     raise LookupError(action)
-
-
-@bp.post("/cases/<int:case_id>/<action>")
-def act(case_id: int, action: str):
-    """Take one action on a case; a stale page or a refused step comes back with the reason."""
-    try:
-        step = Action(action)
-    except ValueError:
-        abort(404)
-    if step not in DONE:
-        abort(404)
-    case = load_case(case_id)
-    form = CaseActionForm()
-    if not form.validate():
-        return render_case(case, form, status=400)
-    try:
-        version = int(form.version.data)
-    except (TypeError, ValueError):
-        version = -1
-    try:
-        _step(step, case, form, utcnow(), version)
-        db.session.commit()
-    except services.Conflict:
-        db.session.rollback()
-        case = load_case(case_id)
-        flash(_("Someone else changed this case while you were looking at it. Here is its new "
-                "state; nothing you sent was saved, and your text is kept below."), "error")
-        return render_case(case, form, status=409)
-    except services.Refused as refused:
-        db.session.rollback()
-        case = load_case(case_id)
-        flash(str(REFUSED.get(refused.reason, REFUSED["state"])), "error")
-        return render_case(case, form, status=409 if refused.reason in ("state", "window", "once") else 400)
-    flash(str(DONE[step]), "success")
-    if not services.can_see(db.session, current_user, case):
-        return redirect(url_for("staff.inbox"), code=303)
-    return redirect(url_for("staff.case", case_id=case_id), code=303)

@@ -1,15 +1,19 @@
-"""Staff sign-in: Flask-Login sessions, scrypt password hashes, throttling and lock-out."""
+"""Staff sign-in and sign-out: Flask-Login sessions, scrypt password hashes, throttling and lock-out."""
 from datetime import timedelta
 from functools import wraps
 
 import sqlalchemy as sa
-from flask import abort
-from flask_login import LoginManager, current_user
+from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.extensions import db
+from app.core import ratelimits
+from app.core.db import utcnow
+from app.core.extensions import db
 from app.models import AuditEvent, User
+from app.staff.forms import LoginForm
 
+bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
 MAX_FAILURES = 5
 LOCK_FOR = timedelta(minutes=15)
@@ -77,10 +81,38 @@ def roles_required(*roles):
     return decorator
 
 
+@bp.route("/login", methods=["GET", "POST"])
+@ratelimits.login
+def login():
+    """Sign in; throttled per address, and an account locks after repeated failures."""
+    form = LoginForm()
+    failed = False
+    if form.validate_on_submit():
+        user = authenticate(form.username.data, form.password.data, utcnow(), request.remote_addr or "")
+        db.session.commit()
+        if user is not None:
+            session.clear()
+            login_user(user, remember=form.remember.data)
+            return redirect(url_for("staff.inbox.index"))
+        failed = True
+    return render_template("staff/login.html", form=form, failed=failed)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    """Sign out everywhere: the session epoch moves on, so a copied cookie stops working too."""
+    end_sessions(current_user)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    return redirect(url_for("staff.auth.login"))
+
+
 def init_app(app) -> None:
     """Wire Flask-Login: the staff area asks for a sign-in, the citizen pages never do."""
     login_manager.init_app(app)
-    login_manager.login_view = "staff.login"
+    login_manager.login_view = "staff.auth.login"
     login_manager.login_message = None
     login_manager.session_protection = "basic"
     app.config.setdefault("REMEMBER_COOKIE_DURATION", timedelta(days=14))

@@ -1,13 +1,13 @@
 """Staff forms: sign-in, inbox filters, case actions, and filing a case for a citizen."""
 from flask_babel import lazy_gettext as _l
-from app.forms import Form
 from wtforms import (
     BooleanField, DateField, HiddenField, IntegerField, PasswordField, SelectChoice, SelectField,
     StringField, TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from app.citizen.forms import SuggestionForm, clean_text
+from app.core.forms import FilingForm, Form, clean_text
+
 from app.domain.workflow import Channel
 
 LONG = 5000
@@ -55,7 +55,7 @@ class CaseActionForm(Form):
     basis = TextAreaField(_l("Basis (laws and policies)"), filters=[clean_text], validators=[Optional(), Length(max=LONG)])
 
 
-class CounterCaseForm(SuggestionForm):
+class CounterCaseForm(FilingForm):
     """A case filed by staff for a walk-in or phone citizen."""
 
     channel = SelectField(_l("How the citizen came"), choices=[

@@ -11,25 +11,24 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from app.forms import Form
+from app.core.forms import Form, clean_text
 from wtforms import DateField, SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from app import services
-from app.citizen.forms import clean_text
-from app.db import utcnow
-from app.extensions import db
-from app.i18n import page_language
+from app.core.db import utcnow
+from app.core.extensions import db
+from app.core.i18n import page_language
 from app.services import posters as svc
-from app.staff.views import bp
 from qr.print_fonts import font_missing
 from qr.print_image import poster_png, poster_svg
 from qr.print_pdf import poster_pdf, posters_pdf, sticker_sheet_pdf
 
+bp = Blueprint("posters", __name__)
 PERIOD_DAYS = 30
 REFUSED = {
     "place_label": _l("Please give the place."),
@@ -92,11 +91,6 @@ def poster_staff(view):
     return wrapper
 
 
-@bp.context_processor
-def _poster_nav():
-    return {"can_manage_posters": svc.can_manage_posters}
-
-
 def _load(poster_id: int):
     try:
         return svc.get_poster_for(db.session, current_user, poster_id)
@@ -121,7 +115,7 @@ def _specs(posters):
     return svc.specs_for(posters, current_app.config["PUBLIC_BASE_URL"], current_app.config["COUNTY_NAME"])
 
 
-@bp.get("/posters")
+@bp.get("/posters", endpoint="index")
 @poster_staff
 def posters():
     """The posters of the user's scope with their figures for a period, and the print forms."""
@@ -180,7 +174,7 @@ def new_poster():
     if isinstance(result, tuple):
         return result
     flash(_("Poster %(code)s created.", code=result.code), "success")
-    return redirect(url_for("staff.posters"), code=303)
+    return redirect(url_for("staff.posters.index"), code=303)
 
 
 @bp.route("/posters/<int:poster_id>/edit", methods=["GET", "POST"])
@@ -196,7 +190,7 @@ def edit_poster(poster_id: int):
     if isinstance(result, tuple):
         return result
     flash(_("Poster %(code)s saved.", code=poster.code), "success")
-    return redirect(url_for("staff.posters"), code=303)
+    return redirect(url_for("staff.posters.index"), code=303)
 
 
 class _FormView:
@@ -223,7 +217,7 @@ def deactivate_poster(poster_id: int):
             db.session.commit()
             flash(_("Poster %(code)s deactivated; its printed code now reaches the dispatch centre.",
                     code=poster.code), "success")
-        return redirect(url_for("staff.posters"), code=303)
+        return redirect(url_for("staff.posters.index"), code=303)
     return render_template("staff/poster_deactivate.html", form=form, poster=poster)
 
 
@@ -281,7 +275,7 @@ def _batch(form: SelectionPrintForm, query: sa.Select, target: str):
     found = db.session.scalars(query).all()
     if not found:
         flash(_("No active posters to print in that choice."), "error")
-        return redirect(url_for("staff.posters"), code=303)
+        return redirect(url_for("staff.posters.index"), code=303)
     stamp = utcnow().astimezone(_zone()).strftime("%Y%m%d-%H%M")
     if form.kind.data == "stickers":
         body, name = sticker_sheet_pdf(_specs(found), font_path=_font_path()), f"yima-stickers-{stamp}.pdf"

@@ -12,9 +12,9 @@ from flask import current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user, user_loaded_from_cookie, user_logged_in
 
-from app.db import utcnow
-from app.extensions import db
-from app.logs import redact_path
+from app.core.db import utcnow
+from app.core.extensions import db
+from app.core.logs import redact_path
 from app.models import AuditEvent
 
 LOGIN_AT = "_staff_login_at"
@@ -50,7 +50,7 @@ def expiry(login_at, seen_at, now: datetime, idle: timedelta, absolute: timedelt
 
 def _enforce_timeouts():
     """Sign out a staff session that sat idle too long or outlived its absolute limit."""
-    if request.blueprint != "staff" or request.endpoint == "staff.login":
+    if "staff" not in request.blueprints or request.endpoint == "staff.auth.login":
         return None
     if not current_user.is_authenticated:
         return None
@@ -72,12 +72,12 @@ def _enforce_timeouts():
     session.pop(LOGIN_AT, None)
     session.pop(SEEN_AT, None)
     flash(_("Your session has expired. Please sign in again."), "error")
-    return redirect(url_for("staff.login"))
+    return redirect(url_for("staff.auth.login"))
 
 
 def _audit_denial(response):
     """Record a signed-in user's refused staff page (another unit's case, a role's page)."""
-    if request.blueprint != "staff" or response.status_code not in DENIED_STATUSES:
+    if "staff" not in request.blueprints or response.status_code not in DENIED_STATUSES:
         return response
     user = g.get("_login_user")
     if user is None or not user.is_authenticated:

@@ -1,17 +1,17 @@
-"""The dashboard (`/staff/stats`), supervision (督办), a unit's page, and the exports."""
+"""The dashboard (`/staff/stats`) and its export, supervision (督办), and a unit's page."""
 from datetime import date
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import Response, abort, current_app, render_template, request, stream_with_context, url_for
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.db import read_only, utcnow
+from app.core.db import read_only, utcnow
 from app.domain.workflow import OPEN_STATES, Role
-from app.extensions import db
-from app.i18n import page_language
-from app.labels import CHANNEL, KIND
+from app.core.extensions import db
+from app.core.i18n import page_language
+from app.core.labels import CHANNEL, KIND
 from app.models import AuditEvent, Category, OrgUnit, Poster, Suggestion
 from app.services.access import subtree_ids, visible_unit_ids
 from app.services.inbox import DUE_SOON
@@ -21,7 +21,10 @@ from app.stats.figures import BREAKDOWNS, Figures, rollup, scans_by_poster, tota
 from app.stats.monthly import cube_for, plan, volume_series
 from app.stats.periods import NAMES, named_period
 from app.staff.auth import roles_required
-from app.staff.views import badges, bp
+from app.staff.badges import badges
+from app.staff.exports import audit_export, download
+
+bp = Blueprint("stats", __name__)
 
 DASHBOARD_ROLES = (Role.LEAD, Role.SUPERVISOR, Role.ADMIN)
 # The columns of every table of figures, in order: (heading, how to read it off Figures).
@@ -113,7 +116,7 @@ def breakdown(by: str, cube: dict, period, lang) -> list[tuple[str, Figures]]:
     return sorted(rows, key=lambda r: (-r[1].volume, r[0]))
 
 
-@bp.get("/stats")
+@bp.get("/stats", endpoint="dashboard")
 @read_only
 @roles_required(*DASHBOARD_ROLES)
 def stats():
@@ -146,7 +149,7 @@ def _fmt(value):
     return round(value, 4) if isinstance(value, float) else value
 
 
-@bp.get("/stats/export.<fmt>")
+@bp.get("/stats/export.<fmt>", endpoint="export")
 @roles_required(*DASHBOARD_ROLES)
 def stats_export(fmt: str):
     """A dashboard table as CSV or XLSX; the export is audited."""
@@ -166,24 +169,8 @@ def stats_export(fmt: str):
         header += [titles["scans"], titles["conversion_rate"]]
     body = [[label] + [_fmt(read(f)) for _key, read in COLUMNS]
             + ([f.scans, _fmt(f.conversion_rate)] if by == "poster" else []) for label, f in rows]
-    _audit("export_stats", f"{by}:{scope.code}:{first}:{last}")
-    return _download(fmt, header, body, f"yima-{by}-{first}-{last}")
-
-
-def _audit(action: str, target: str) -> None:
-    db.session.add(AuditEvent(at=utcnow(), user_id=current_user.id, username=current_user.username,
-                              action=action, target=target[:120], address=request.remote_addr or ""))
-    db.session.commit()
-
-
-def _download(fmt, header, rows, filename):
-    if fmt == "csv":
-        body, mimetype = csv_stream(header, rows), CSV_MIMETYPE
-    else:
-        body, mimetype = xlsx_stream(header, rows), XLSX_MIMETYPE
-    response = Response(stream_with_context(body), mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-    return response
+    audit_export("export_stats", f"{by}:{scope.code}:{first}:{last}")
+    return download(fmt, header, body, f"yima-{by}-{first}-{last}")
 
 
 @bp.get("/supervision")
@@ -204,7 +191,7 @@ def supervision():
     return render_template("staff/supervision.html", groups=groups, badge=badges(cases, now))
 
 
-@bp.get("/units/<int:unit_id>")
+@bp.get("/units/<int:unit_id>", endpoint="unit")
 @read_only
 @roles_required(*DASHBOARD_ROLES)
 def unit_page(unit_id: int):
@@ -227,56 +214,4 @@ def unit_page(unit_id: int):
 def stats_url(**changes) -> str:
     """The dashboard URL with some of the current arguments changed."""
     args = {**request.args.to_dict(), **changes}
-    return url_for("staff.stats", **args)
-
-
-
-
-@bp.get("/export.<fmt>")
-def inbox_export(fmt: str):
-    """The inbox's filtered list, every page of it, streamed; phones masked unless the role
-    may see them; the export is audited."""
-    from app.labels import STATUS
-    from app.services.access import can_see_phone, mask_phone
-    from app.services.inbox import filtered
-    from app.staff.views import inbox_filter
-
-    if fmt not in ("csv", "xlsx"):
-        abort(404)
-    _form, f = inbox_filter()
-    now, zone, lang = utcnow(), _zone(), page_language()
-    cases = filtered(db.session, current_user, f, now, zone).subquery()
-    unit_name = OrgUnit.name_en if lang == "en" else OrgUnit.name
-    category_name = Category.name_en if lang == "en" else Category.name
-    query = (sa.select(cases.c.receipt_code, cases.c.created_at, cases.c.kind, category_name, cases.c.channel,
-                       Poster.code, unit_name, cases.c.status, cases.c.due_at, cases.c.text, cases.c.location,
-                       cases.c.citizen_name, cases.c.citizen_phone)
-             .join(OrgUnit, OrgUnit.id == cases.c.unit_id)
-             .outerjoin(Category, Category.id == cases.c.category_id)
-             .outerjoin(Poster, Poster.id == cases.c.poster_id)
-             .order_by(cases.c.due_at.asc().nulls_last(), cases.c.id))
-    reveal = can_see_phone(current_user)
-    kinds = {k.value: str(v) for k, v in KIND.items()}
-    channels = {k.value: str(v) for k, v in CHANNEL.items()}
-    states = {k.value: str(v) for k, v in STATUS.items()}
-
-    def local(value):
-        return value.astimezone(zone).strftime("%Y-%m-%d %H:%M") if value else ""
-
-    def rows():
-        result = db.session.execute(query.execution_options(yield_per=2000))
-        for (code, created, kind, category, channel, poster, unit, status, due, text, location,
-             name, phone) in result:
-            created = created if created.tzinfo else created.replace(tzinfo=ZoneInfo("UTC"))
-            due = due.replace(tzinfo=ZoneInfo("UTC")) if due and not due.tzinfo else due
-            yield [f"{code[:3]}-{code[3:6]}-{code[6:]}", local(created), kinds.get(kind, kind), category or "",
-                   channels.get(channel, channel), poster or "", unit, states.get(status, status), local(due),
-                   "Y" if due and due <= now else "", text, location, name or "",
-                   (phone if reveal else mask_phone(phone)) or ""]
-
-    header = [_("Receipt code"), _("Filed"), _("Type"), _("Matter"), _("Channel"), _("Poster"), _("Held by"),
-              _("Status"), _("Due"), _("Overdue"), _("What the citizen wrote"), _("Where"), _("Citizen's name"),
-              _("Phone")]
-    # Which filters, not their values: a search may hold a citizen's phone number.
-    _audit("export_cases", f"{fmt}:" + ",".join(sorted(k for k, v in request.args.items() if v))[:100])
-    return _download(fmt, header, rows(), f"yima-cases-{now.astimezone(zone):%Y%m%d-%H%M}")
+    return url_for("staff.stats.dashboard", **args)

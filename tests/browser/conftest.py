@@ -37,7 +37,7 @@ def live_server(app):
     server.shutdown()
     thread.join()
     with holder["app"].app_context():
-        from app.extensions import db
+        from app.core.extensions import db
 
         db.engine.dispose()
 

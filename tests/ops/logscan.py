@@ -8,7 +8,7 @@ the redaction filter is a safety net, not a licence to log a phone number.
 import logging
 import re
 
-from app.logs import JsonFormatter, RedactFilter, RequestContextFilter
+from app.core.logs import JsonFormatter, RedactFilter, RequestContextFilter
 
 PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 TOKEN_PATH = re.compile(r"/t/[A-Za-z0-9_-]{16,}")
@@ -17,7 +17,7 @@ SECRET_FIELD = re.compile(r"(?i)\b(password|pin|token|submission_key)\b\"?'?\s*[
 
 def secrets_of_the_run() -> tuple[str, ...]:
     """Passwords every test run types, which must never be logged."""
-    from app.seed import DEMO_PASSWORD
+    from app.demo.seed import DEMO_PASSWORD
     from tests.conftest import PASSWORD
 
     return (PASSWORD, DEMO_PASSWORD)

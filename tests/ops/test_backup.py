@@ -2,7 +2,7 @@
 import pytest
 import sqlalchemy as sa
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import AuditEvent, Suggestion
 from tests.web.staff_helpers import file_case
 
@@ -67,7 +67,7 @@ def test_restore_asks_before_replacing_the_database(app, session, tmp_path):
 
 def test_backup_on_postgresql_prints_the_pg_dump_line_and_fails(app, tmp_path):
     if _is_sqlite(app):
-        from app.backup import pg_dump_command
+        from app.cli.backup import pg_dump_command
         from sqlalchemy.engine import make_url
 
         line = pg_dump_command(make_url("postgresql+psycopg://yima:secret@db.internal:5433/yima"), "y.dump")

@@ -3,7 +3,7 @@ import json
 import logging
 import re
 
-from app.logs import JsonFormatter, RedactFilter, redact
+from app.core.logs import JsonFormatter, RedactFilter, redact
 from tests.ops.logscan import find_leaks
 from tests.web.helpers import submit, token_of
 from tests.web.staff_helpers import signed_in

@@ -10,9 +10,9 @@ import pytest
 import sqlalchemy as sa
 
 from app import create_app
-from app.extensions import db
+from app.core.extensions import db
 from app.models import AuditEvent
-from app.serving import UnsafeConfiguration
+from app.core.serving import UnsafeConfiguration
 from tests.conftest import PASSWORD, hidden_fields, login
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from app.db import utcnow
+from app.core.db import utcnow
 from app.models import CaseEvent, Suggestion
 from tests.security.server import CSRF_RE, at_once, open_form, request
 from tests.web.helpers import VALID

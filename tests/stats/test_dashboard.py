@@ -6,7 +6,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
-from app.db import utcnow
+from app.core.db import utcnow
 from app.models import AuditEvent, Suggestion
 from tests.web.helpers import text_of
 from tests.web.staff_helpers import CSRF_ANY, act, citizen_post, file_case, signed_in

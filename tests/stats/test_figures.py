@@ -9,7 +9,7 @@ from app import services
 from app.config import clocks
 from app.domain import codes
 from app.domain.workflow import Kind, Rating
-from app.extensions import db
+from app.core.extensions import db
 from app.models import OrgUnit, Suggestion, User
 from app.services.access import subtree_ids
 from app.stats.figures import figures_by, total, volume_by_day

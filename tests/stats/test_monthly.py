@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from app import services
 from app.config import clocks
 from app.domain.workflow import Rating
-from app.extensions import db
+from app.core.extensions import db
 from app.models import FigureMonth, Suggestion, User
 from app.stats.figures import figure_cube, rollup
 from app.stats.monthly import cube_for, refresh, volume_series

@@ -24,7 +24,7 @@ def file_case(app, path="/p/YMQ2K8", **values):
     response = citizen.post(path, data=data)
     token = response.headers["Location"].rsplit("/", 1)[1]
     with app.app_context():
-        from app.extensions import db
+        from app.core.extensions import db
 
         case_id = db.session.scalar(sa.select(Suggestion.id).order_by(Suggestion.id.desc()))
     return token, case_id

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from app import services
 from app.config import clocks
 from app.domain.workflow import Kind, Rating
-from app.extensions import db
+from app.core.extensions import db
 from app.models import OrgUnit, User
 from tests.conftest import NOW
 

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from app.db import utcnow
+from app.core.db import utcnow
 from app.models import Suggestion
 from tests.web.helpers import text_of
 from tests.web.staff_helpers import citizen_post, file_case, signed_in

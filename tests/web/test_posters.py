@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 import zxingcpp
 
-from app.db import utcnow
+from app.core.db import utcnow
 from app.domain.workflow import Role
 from app.models import AuditEvent, OrgUnit, Poster, PosterScan, Suggestion, User
 from tests.conftest import NOW, hidden_fields
@@ -220,7 +220,7 @@ def test_the_list_counts_scans_and_submissions_for_the_chosen_period(app, sessio
 
 def test_the_list_costs_the_same_queries_for_five_posters_or_thirty(app, session):
     admin = signed_in(app, "admin")
-    from app.extensions import db
+    from app.core.extensions import db
 
     def statements() -> int:
         seen = []

@@ -1,9 +1,9 @@
-"""Poster scans are held per worker and written in batches (app/scans.py): none is lost on
+"""Poster scans are held per worker and written in batches (app/citizen/scans.py): none is lost on
 the way, unknown codes never reach the table, and a worker going away writes what it holds."""
 import pytest
 import sqlalchemy as sa
 
-from app import scans
+from app.citizen import scans
 from app.models import PosterScan
 
 

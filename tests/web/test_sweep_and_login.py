@@ -5,7 +5,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask.testing import FlaskCliRunner
 
-from app.db import utcnow
+from app.core.db import utcnow
 from app.models import AuditEvent, CaseEvent, Suggestion, User
 from app.services import sweep
 from tests.conftest import PASSWORD, login
@@ -55,7 +55,7 @@ def test_two_sweeps_at_once_do_the_work_once(app, staff, session):
 
     def run():
         with app.app_context():
-            from app.extensions import db
+            from app.core.extensions import db
 
             start.wait()
             results.append(sweep(db.session, utcnow()))

@@ -6,11 +6,11 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from app.db import utcnow
-from app.extensions import db
+from app.core.db import utcnow
+from app.core.extensions import db
 from app.models import AuditEvent
 
-MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
 
 @click.command("purge")
@@ -42,7 +42,7 @@ def _audit(action: str, target: str, detail: str = "") -> None:
               help="the backup file (default: instance/backups/yima-<UTC time>.sqlite3)")
 def backup_command(output):
     """Back up the database while it serves (SQLite); for PostgreSQL, print the pg_dump line."""
-    from app.backup import BackupError, backup_sqlite, pg_dump_command, sqlite_path
+    from app.cli.backup import BackupError, backup_sqlite, pg_dump_command, sqlite_path
 
     url = db.engine.url
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
@@ -69,7 +69,7 @@ def backup_command(output):
 @click.option("--yes", is_flag=True, help="do not ask for confirmation")
 def restore_command(backup, yes):
     """Replace the SQLite database with a backup (stop the app first); keeps a copy of the current one."""
-    from app.backup import (BackupError, backup_sqlite, known_revisions, pg_restore_command,
+    from app.cli.backup import (BackupError, backup_sqlite, known_revisions, pg_restore_command,
                             restore_sqlite, revision_of, sqlite_path)
 
     url = db.engine.url
@@ -102,8 +102,3 @@ def restore_command(backup, yes):
     if revision not in heads:
         click.echo("the backup predates this version: run `flask --app wsgi db upgrade` now")
 
-
-def init_app(app) -> None:
-    """Register the operators' commands."""
-    for command in (purge_command, backup_command, restore_command):
-        app.cli.add_command(command)

@@ -15,7 +15,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask import Flask, current_app
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Poster, PosterScan
 
 log = logging.getLogger("yima.scans")

@@ -7,7 +7,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
-from app.db import Base
+from app.core.db import Base
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
@@ -31,7 +31,7 @@ class Limiter(flask_limiter.Limiter):
 
 
 # Both limiters count in the same storage (Redis when REDIS_URL is set); they differ only in
-# what happens when that storage is down. See app/ratelimits.py for the policy.
+# what happens when that storage is down. See app/core/ratelimits.py for the policy.
 _STORAGE = {
     "wrap_exceptions": True,  # any storage failure arrives as limits.errors.StorageError
     "socket_connect_timeout": 0.5,  # a dead Redis must not hold a worker (Redis options only)
@@ -40,6 +40,6 @@ _STORAGE = {
 # Citizens: fail open to per-worker counters in memory, never lose a submission.
 limiter = Limiter(key_func=get_remote_address, default_limits=[], key_prefix="yima",
                   storage_options=dict(_STORAGE), swallow_errors=True, in_memory_fallback_enabled=True)
-# Staff sign-in: fail closed; a storage error becomes a 503 (app/ratelimits.py).
+# Staff sign-in: fail closed; a storage error becomes a 503 (app/core/ratelimits.py).
 login_limiter = Limiter(key_func=get_remote_address, default_limits=[], key_prefix="yima-login",
                         storage_options=dict(_STORAGE), swallow_errors=False)

@@ -154,7 +154,7 @@ def init_app(app) -> None:
     app.before_request_funcs.setdefault(None, []).insert(0, _choose_begin_mode)
 
     def _forget_parent_connections():
-        from app.extensions import db
+        from app.core.extensions import db
 
         with app.app_context():
             for engine in db.engines.values():

@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from flask import current_app
 from flask.cli import AppGroup
 
-from app.db import utcnow
-from app.extensions import db
+from app.core.db import utcnow
+from app.core.extensions import db
 from app.models import OrgUnit
 from app.services import posters as svc
 from qr.print_pdf import write_posters_pdf, write_sticker_sheet_pdf

@@ -4,7 +4,7 @@ from datetime import timedelta
 from flask import current_app, request, session
 from flask_babel import format_datetime, get_locale
 
-from app.extensions import babel
+from app.core.extensions import babel
 
 
 def select_locale() -> str:

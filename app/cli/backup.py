@@ -1,6 +1,6 @@
 """Backups: SQLite through its online backup API; PostgreSQL through pg_dump (printed, not run).
 
-Plain Python (sqlite3, sqlalchemy URLs, alembic's script folder); the CLI is app/ops_cli.py.
+Plain Python (sqlite3, sqlalchemy URLs, alembic's script folder); the CLI is app/cli/ops.py.
 """
 import os
 import shlex

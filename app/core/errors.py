@@ -20,7 +20,7 @@ def _retry_after() -> dict:
     Only refusals pay for asking the storage (the X-RateLimit-* headers on every limited
     request cost two more round trips to Redis each, and are off).
     """
-    from app.extensions import limiter, login_limiter
+    from app.core.extensions import limiter, login_limiter
 
     for each in (limiter, login_limiter):
         try:

@@ -23,7 +23,7 @@ def _unavailable(title: str, message: str):
 
 def database_down(error: Exception):
     """The database did not answer: nothing was saved; ask the visitor to try again."""
-    from app.extensions import db
+    from app.core.extensions import db
 
     current_app.logger.error("database unavailable on %s %s: %s", request.method, request.path,
                              type(error).__name__)

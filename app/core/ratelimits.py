@@ -19,7 +19,7 @@ When the storage fails, each limit does what costs least:
 from flask import current_app, request
 
 from app.domain import codes
-from app.extensions import limiter, login_limiter
+from app.core.extensions import limiter, login_limiter
 
 TRACK_CODE_RATE_LIMIT = "10 per hour"  # failed lookups of one receipt code, from any address
 
@@ -60,10 +60,10 @@ login = login_limiter.limit(_setting("LOGIN_RATE_LIMIT", "10 per minute;50 per h
 
 
 def init_app(app) -> None:
-    """Bind both limiters to the app (app/faults.py answers a fail-closed storage error).
+    """Bind both limiters to the app (app/core/faults.py answers a fail-closed storage error).
 
     Every limit above counts POSTs: a page that is only read is not looked at by either
-    limiter (app/extensions.py; a GET flood is the load balancer's, and costs no more than
+    limiter (app/core/extensions.py; a GET flood is the load balancer's, and costs no more than
     the pages it reads).
     """
     for each in (limiter, login_limiter):

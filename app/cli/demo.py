@@ -1,0 +1,55 @@
+"""`flask demo`: the demo data of a local run (seed, generate, urls)."""
+import click
+import sqlalchemy as sa
+from flask import current_app
+from flask.cli import AppGroup
+
+from app.core.db import utcnow
+from app.core.extensions import db
+
+demo = AppGroup("demo", help="Demo data for a local run.")
+
+
+@demo.command("seed")
+def seed_command():
+    """Create the demo units, categories and posters (idempotent)."""
+    from werkzeug.security import generate_password_hash
+
+    from app.demo.seed import DEMO_PASSWORD, seed_demo, seed_demo_users
+
+    counts = seed_demo(db.session, utcnow())
+    seed_demo_users(db.session, utcnow(), generate_password_hash(DEMO_PASSWORD))
+    db.session.commit()
+    click.echo("Demo data ready: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+
+
+@demo.command("generate")
+@click.option("--cases", type=click.IntRange(1), required=True, help="how many cases to add")
+@click.option("--days", type=click.IntRange(1), default=365, help="spread over this many days back")
+@click.option("--seed", type=int, default=None, help="for a repeatable data set")
+def generate_command(cases, days, seed):
+    """Fill the database with realistic cases, their events and replies, in bulk."""
+    from app.config import clocks
+    from app.demo.generate import generate
+
+    with click.progressbar(length=cases, label="Generating cases") as bar:
+        generate(db.session, cases, utcnow(), clocks(current_app.config), days, seed, bar.update)
+    db.session.commit()
+    click.echo(f"Added {cases} cases.")
+
+
+@demo.command("urls")
+def urls_command():
+    """Print where to open the app and a few demo poster URLs."""
+    from app.models import Poster
+
+    base = current_app.config["PUBLIC_BASE_URL"]
+    click.echo(f"\nYima is served at {base}/")
+    for poster in db.session.scalars(sa.select(Poster).order_by(Poster.id).limit(5)):
+        click.echo(f"  poster {poster.code}: {base}/p/{poster.code}  ({poster.place_label})")
+    from app.demo.seed import DEMO_PASSWORD, DEMO_USERS
+
+    click.echo(f"\nStaff view: {base}/staff/  (demo accounts, password {DEMO_PASSWORD!r})")
+    for username, name, _unit, role in DEMO_USERS:
+        click.echo(f"  {role:<11} {username:<18} {name}")
+    click.echo("")

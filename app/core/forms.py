@@ -1,0 +1,94 @@
+"""The base of every form (WTForms' own messages in the page's language, loaded once), the
+field filters every form shares, and the fields of a filing, whoever types them in."""
+import re
+import unicodedata
+from functools import lru_cache
+
+from babel import support
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms.i18n import messages_path
+
+from app.domain.codes import SUBMISSION_KEY_PATTERN
+from app.domain.workflow import Kind
+
+
+@lru_cache(maxsize=8)
+def _wtforms_messages(locale: str) -> support.Translations:
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+class Form(FlaskForm):
+    """A FlaskForm whose built-in messages ("Not a valid choice") follow the page's language.
+
+    Flask-WTF reads WTForms' catalog from disk on every request that builds a form; each
+    worker here reads it once per language.
+    """
+
+    class Meta:
+        def get_translations(self, form):
+            return _wtforms_messages(str(get_locale()))
+
+
+TEXT_MIN, TEXT_MAX = 5, 2000
+MOBILE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def clean_text(value):
+    """Drop control and unpaired surrogate characters, keep line breaks, trim the ends."""
+    if value is None:
+        return value
+    kept = []
+    for ch in value:
+        category = unicodedata.category(ch)
+        if ch in "\n\t" or category not in ("Cc", "Cs", "Cf") or ch == "\u200d":
+            kept.append(ch)
+    return "".join(kept).replace("\r", "").strip()
+
+
+def clean_phone(value):
+    """Accept a mobile number typed with spaces, dashes or a +86 prefix."""
+    if not value:
+        return value
+    digits = re.sub(r"[\s\-()]", "", value)
+    return re.sub(r"^(\+?86)(?=1\d{10}$)", "", digits)
+
+
+KIND_CHOICES = [
+    SelectChoice(Kind.SUGGESTION.value, _l("Suggestion")),
+    SelectChoice(Kind.COMPLAINT.value, _l("Complaint")),
+    SelectChoice(Kind.CONSULTATION.value, _l("Question")),
+    SelectChoice(Kind.PRAISE.value, _l("Praise")),
+]
+
+
+class FilingForm(Form):
+    """What a filing holds, typed by the citizen or by staff for them; the view fills the categories."""
+
+    submission_key = HiddenField()
+    kind = RadioField(_l("Type"), choices=KIND_CHOICES, default=Kind.SUGGESTION.value,
+                      validators=[DataRequired(_l("Choose a type."))])
+    text = TextAreaField(
+        _l("Your suggestion"),
+        filters=[clean_text],
+        validators=[
+            DataRequired(_l("Please write what you want to tell us.")),
+            Length(TEXT_MIN, TEXT_MAX, _l("Please write between %(min)d and %(max)d characters.")),
+        ],
+    )
+    category = SelectField(_l("Matter"), coerce=int, validate_choice=True)
+    location = StringField(_l("Where (optional)"), filters=[clean_text],
+                           validators=[Optional(), Length(max=200, message=_l("At most %(max)d characters."))])
+    anonymous = BooleanField(_l("Stay anonymous (you can still track your case with the receipt)"))
+    name = StringField(_l("Your name (optional)"), filters=[clean_text],
+                       validators=[Optional(), Length(max=50, message=_l("At most %(max)d characters."))])
+    phone = StringField(_l("Mobile number (optional)"), filters=[clean_phone],
+                        validators=[Optional(), Regexp(MOBILE, message=_l(
+                            "Enter an 11-digit mainland mobile number, e.g. 13812345678."))])
+
+    def validate_submission_key(self, field):
+        if not SUBMISSION_KEY_PATTERN.match(field.data or ""):
+            raise ValidationError(_l("This form has expired. Please press Submit again."))

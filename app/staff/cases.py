@@ -1,0 +1,156 @@
+"""A case in the staff view: its page, its actions, the phone reveal, and filing for a citizen."""
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms import SelectChoice
+
+from app import services
+from app.config import clocks
+from app.core.db import read_only, utcnow
+from app.core.extensions import db
+from app.core.i18n import page_language
+from app.core.security import no_store
+from app.domain import codes
+from app.domain.workflow import STAFF_ACTIONS, Action, Channel, Kind, Role, allowed
+from app.models import OrgUnit, Suggestion, User
+from app.staff import actions
+from app.staff.badges import deadline_badge
+from app.staff.forms import CaseActionForm, CounterCaseForm
+
+bp = Blueprint("cases", __name__)
+
+
+def load_case(case_id: int) -> Suggestion:
+    """The case, if the signed-in user may see it; otherwise a 404."""
+    try:
+        return services.get_case_for(db.session, current_user, case_id)
+    except services.NotFound:
+        abort(404)
+
+
+@bp.get("/cases/<int:case_id>", endpoint="show")
+@read_only
+def case(case_id: int):
+    """Everything about one case: what the citizen wrote, the clocks, the timeline, the actions."""
+    return render_case(load_case(case_id))
+
+
+def render_case(found: Suggestion, form: CaseActionForm | None = None, phone: str | None = None,
+                status: int = 200):
+    """The case page, with a form carrying the version the user saw."""
+    if form is None:
+        form = CaseActionForm(version=found.version)
+    form.version.data = found.version
+    _action_choices(form, found)
+    actions = [a for a in STAFF_ACTIONS if allowed(found.status, a, current_user.role)]
+    html = render_template(
+        "staff/case.html", case=found, form=form, actions=actions,
+        badge=deadline_badge(found, utcnow()), phone=phone or services.mask_phone(found.citizen_phone),
+        can_reveal=services.can_see_phone(current_user) and not phone and bool(found.citizen_phone),
+        code=codes.grouped(found.receipt_code),
+    )
+    return html, status
+
+
+def _action_choices(form: CaseActionForm, found: Suggestion) -> None:
+    lang = page_language()
+    units = db.session.scalars(sa.select(OrgUnit).where(OrgUnit.active, OrgUnit.id != found.unit_id)
+                               .order_by(OrgUnit.kind, OrgUnit.id))
+    form.unit.choices = [SelectChoice(0, "—")] + [SelectChoice(u.id, u.display_name(lang)) for u in units]
+    people = db.session.scalars(sa.select(User).where(User.unit_id == found.unit_id, User.active)
+                                .order_by(User.username))
+    form.assignee.choices = [SelectChoice(0, "—")] + [SelectChoice(u.id, u.label) for u in people]
+
+
+@bp.post("/cases/<int:case_id>/reveal_phone")
+def reveal_phone(case_id: int):
+    """Show a lead the full phone number once; the reveal is audited."""
+    found = load_case(case_id)
+    try:
+        phone = services.reveal_phone(db.session, found, current_user, utcnow(), request.remote_addr or "")
+    except services.Refused:
+        abort(404)
+    db.session.commit()
+    # Shown in this response only: never in a flash message, which would ride in the cookie.
+    return render_case(found, phone=phone)
+
+
+@bp.route("/cases/new", methods=["GET", "POST"], endpoint="new")
+@no_store
+def new_case():
+    """File a case for a citizen at the counter or on the phone; then print their slip."""
+    if current_user.role not in (Role.HANDLER, Role.LEAD, Role.DISPATCHER):
+        abort(404)
+    form = CounterCaseForm()
+    lang = page_language()
+    form.category.choices = [SelectChoice(0, _("Not sure / other"))] + [
+        SelectChoice(c.id, c.display_name(lang)) for c in services.active_categories(db.session)]
+    if not form.is_submitted():
+        form.submission_key.data = codes.new_submission_key()
+    elif form.validate():
+        data = services.Submission(
+            submission_key=form.submission_key.data, kind=Kind(form.kind.data), text=form.text.data,
+            category_id=form.category.data or None, location=form.location.data or "",
+            citizen_name=None if form.anonymous.data else form.name.data or None,
+            citizen_phone=None if form.anonymous.data else form.phone.data or None,
+            channel=Channel(form.channel.data), unit_id=current_user.unit_id,
+        )
+        receipt = services.submit_suggestion(db.session, data, clocks(current_app.config),
+                                             current_app.config["SECRET_KEY"], utcnow())
+        db.session.commit()
+        session["slip"] = {"case": receipt.suggestion.id, "token": receipt.token, "pin": receipt.pin}
+        return redirect(url_for("staff.cases.slip", case_id=receipt.suggestion.id), code=303)
+    return render_template("staff/new_case.html", form=form)
+
+
+@bp.get("/cases/<int:case_id>/slip")
+@no_store
+def slip(case_id: int):
+    """The 80 mm receipt slip for a walk-in citizen: QR, receipt code and PIN (shown once)."""
+    found = load_case(case_id)
+    held = session.get("slip") or {}
+    if held.get("case") != found.id:
+        abort(404)  # the PIN is not stored; the slip can be printed only right after filing
+    url = f"{current_app.config['PUBLIC_BASE_URL']}/t/{held['token']}"
+    from qr import receipt as receipt_qr
+
+    return render_template("staff/slip.html", case=found, code=codes.grouped(found.receipt_code),
+                           pin=held["pin"], url=url, qr_svg=receipt_qr.svg(url, scale=4))
+
+
+@bp.post("/cases/<int:case_id>/<action>")
+def act(case_id: int, action: str):
+    """Take one action on a case; a stale page or a refused step comes back with the reason."""
+    try:
+        step = Action(action)
+    except ValueError:
+        abort(404)
+    if step not in actions.DONE:
+        abort(404)
+    case = load_case(case_id)
+    form = CaseActionForm()
+    if not form.validate():
+        return render_case(case, form, status=400)
+    try:
+        version = int(form.version.data)
+    except (TypeError, ValueError):
+        version = -1
+    try:
+        actions.take(step, case, form, utcnow(), version)
+        db.session.commit()
+    except services.Conflict:
+        db.session.rollback()
+        case = load_case(case_id)
+        flash(_("Someone else changed this case while you were looking at it. Here is its new "
+                "state; nothing you sent was saved, and your text is kept below."), "error")
+        return render_case(case, form, status=409)
+    except services.Refused as refused:
+        db.session.rollback()
+        case = load_case(case_id)
+        flash(str(actions.REFUSED.get(refused.reason, actions.REFUSED["state"])), "error")
+        return render_case(case, form, status=409 if refused.reason in ("state", "window", "once") else 400)
+    flash(str(actions.DONE[step]), "success")
+    if not services.can_see(db.session, current_user, case):
+        return redirect(url_for("staff.inbox.index"), code=303)
+    return redirect(url_for("staff.cases.show", case_id=case_id), code=303)

@@ -1,0 +1,26 @@
+"""Downloads of staff tables: CSV or XLSX, streamed, each one audited."""
+from flask import Response, request, stream_with_context
+from flask_login import current_user
+
+from app.core.db import utcnow
+from app.core.extensions import db
+from app.models import AuditEvent
+from app.stats.export import CSV_MIMETYPE, XLSX_MIMETYPE, csv_stream, xlsx_stream
+
+
+def audit_export(action: str, target: str) -> None:
+    """Record who downloaded what, committed before the first byte is streamed."""
+    db.session.add(AuditEvent(at=utcnow(), user_id=current_user.id, username=current_user.username,
+                              action=action, target=target[:120], address=request.remote_addr or ""))
+    db.session.commit()
+
+
+def download(fmt, header, rows, filename):
+    """A streamed CSV (UTF-8 with BOM) or XLSX attachment."""
+    if fmt == "csv":
+        body, mimetype = csv_stream(header, rows), CSV_MIMETYPE
+    else:
+        body, mimetype = xlsx_stream(header, rows), XLSX_MIMETYPE
+    response = Response(stream_with_context(body), mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response
