@@ -6,11 +6,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     """Create and configure an app; `test_config` overrides the environment."""
     app = Flask(__name__, instance_relative_config=True)
 
-    from app.config import load_config
+    from app.config import clocks, load_config
 
     app.config.from_mapping(load_config(app.instance_path))
     if test_config:
         app.config.update(test_config)
+    clocks(app.config)  # a clock set to nonsense stops the start, not a citizen's request
 
     from app import citizen, cli, staff
     from app.citizen import pages, scans

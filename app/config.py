@@ -1,7 +1,14 @@
 """Settings: defaults here, overridden from the environment, then by a test config."""
+import dataclasses
 import os
 import secrets
+from functools import lru_cache
 from pathlib import Path
+
+from app.domain.deadlines import Calendar, Clocks
+
+# Every clock's setting (YIMA_ + the name) and its default, from the one definition: Clocks.
+CLOCK_DEFAULTS = {f.name.upper(): f.default for f in dataclasses.fields(Clocks) if f.name != "calendar"}
 
 
 def _env_int(name: str, default: int) -> int:
@@ -81,20 +88,23 @@ def load_config(instance_path: str) -> dict:
         # Retention (PIPL): personal data of ended cases, and the audit trail (never < 183 days).
         "RETENTION_DAYS": _env_int("YIMA_RETENTION_DAYS", 730),
         "AUDIT_RETENTION_DAYS": _env_int("YIMA_AUDIT_RETENTION_DAYS", 365),
-        # Statutory clocks (信访工作条例), in calendar days unless named otherwise.
-        "ACCEPT_DAYS": _env_int("YIMA_ACCEPT_DAYS", 15),
-        "RETURN_WORKING_DAYS": _env_int("YIMA_RETURN_WORKING_DAYS", 5),
+        # Statutory and policy clocks (信访工作条例), each defaulting to app/domain/deadlines.py Clocks.
+        **{setting: _env_int("YIMA_" + setting, default) for setting, default in CLOCK_DEFAULTS.items()},
         "HOLIDAYS": tuple(filter(None, env.get("YIMA_HOLIDAYS", "").split(","))),
         "MAKEUP_WORKDAYS": tuple(filter(None, env.get("YIMA_MAKEUP_WORKDAYS", "").split(","))),
     }
 
 
-def clocks(config) -> "Clocks":
-    """The statutory clocks as configured."""
-    from app.domain.deadlines import Calendar, Clocks
+def clocks(config) -> Clocks:
+    """Every clock as configured (YIMA_ACCEPT_DAYS ... YIMA_DUE_SOON_DAYS), built once per
+    configuration: views, services, messages and exports all read the same numbers."""
+    key = (config["BABEL_DEFAULT_TIMEZONE"], tuple(config["HOLIDAYS"]), tuple(config["MAKEUP_WORKDAYS"]),
+           tuple(config[setting] for setting in CLOCK_DEFAULTS))
+    return _clocks(key)
 
-    calendar = Calendar.from_strings(
-        config["BABEL_DEFAULT_TIMEZONE"], config["HOLIDAYS"], config["MAKEUP_WORKDAYS"]
-    )
-    return Clocks(calendar=calendar, accept_days=config["ACCEPT_DAYS"],
-                  return_working_days=config["RETURN_WORKING_DAYS"])
+
+@lru_cache(maxsize=8)
+def _clocks(key) -> Clocks:
+    zone, holidays, makeup, values = key
+    calendar = Calendar.from_strings(zone, holidays, makeup)
+    return Clocks(calendar=calendar, **{setting.lower(): value for setting, value in zip(CLOCK_DEFAULTS, values)})

@@ -171,7 +171,9 @@ class Suggestion(Base):
     return_due_at: Mapped[Optional[datetime]]  # a forwarded case may be sent back until then
     window_ends_at: Mapped[Optional[datetime]]  # the citizen may rate or ask for review until then
     overdue_at: Mapped[Optional[datetime]]  # when the sweep found the current duty late
-    extension_days: Mapped[int] = mapped_column(default=0)
+    extension_days: Mapped[int] = mapped_column(default=0)  # granted (Art. 34: once)
+    extension_request_days: Mapped[Optional[int]]  # a handler's request waiting for the lead
+    extension_request_reason: Mapped[str] = mapped_column(sa.String(5000), default="")
     urge_count: Mapped[int] = mapped_column(default=0)
     is_report: Mapped[bool] = mapped_column(default=False)  # 检举控告: dispatch and supervisors only
     assignee_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id"))
@@ -211,7 +213,10 @@ class Suggestion(Base):
             "status", "stage", "handled_by_id", "unit_id", "category_id", "poster_id", "channel", "kind"]),
         sa.Index("ix_suggestions_rated", "rated_at", postgresql_include=[
             "rating", "handled_by_id", "unit_id", "category_id", "poster_id", "channel", "kind"]),
-        sa.CheckConstraint("extension_days BETWEEN 0 AND 30", name="extension_days"),
+        # Shape, not policy: how many days an extension may be is YIMA_MAX_EXTENSION_DAYS.
+        sa.CheckConstraint("extension_days >= 0", name="extension_days"),
+        sa.CheckConstraint("extension_request_days IS NULL OR extension_request_days >= 1",
+                           name="extension_request_days"),
         sa.CheckConstraint("status <> 'merged' OR merged_into_id IS NOT NULL", name="merged_has_master"),
         sa.CheckConstraint(
             "(status IN ('closed')) = (closed_at IS NOT NULL)", name="closed_at_iff_closed"
@@ -279,6 +284,7 @@ class Reply(Base):
     poster_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("posters.id"))
     channel: Mapped[Optional[Channel]] = mapped_column(_enum(Channel, "channel"))
     kind: Mapped[Optional[Kind]] = mapped_column(_enum(Kind, "kind"))
+    is_report: Mapped[bool] = mapped_column(default=False)  # figures leave reports out for most roles
 
     suggestion: Mapped[Suggestion] = relationship(back_populates="replies")
     unit: Mapped[OrgUnit] = relationship()
@@ -321,6 +327,7 @@ class FigureMonth(Base):
     poster_id: Mapped[Optional[int]]
     channel: Mapped[Optional[str]] = mapped_column(sa.String(20))
     kind: Mapped[Optional[str]] = mapped_column(sa.String(20))
+    is_report: Mapped[bool] = mapped_column(default=False)
     volume: Mapped[int] = mapped_column(default=0)
     closed: Mapped[int] = mapped_column(default=0)
     closed_first_time: Mapped[int] = mapped_column(default=0)

@@ -79,3 +79,18 @@ def test_no_import_cycle_at_module_level():
 
     for name in sorted(graph):
         visit(name, [])
+
+
+CASE_TABLES = {"Suggestion", "CaseEvent", "Reply"}
+
+
+def test_staff_views_never_query_cases_themselves():
+    """Staff views ask services (which start from app/services/access.py visible_cases) for the
+    cases they list: a view that selected cases itself is how a report once leaked."""
+    for path in sorted((ROOT / "app/staff").rglob("*.py")):
+        tree = ast.parse(path.read_text(), str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) in (
+                    "select", "get", "query", "execute", "scalars", "scalar"):
+                named = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+                assert not named & CASE_TABLES, f"{path}:{node.lineno} queries {named & CASE_TABLES}"

@@ -9,14 +9,15 @@ from app.citizen.forms import FollowUpForm, RateForm, ReviewForm
 from app.citizen.views import case_for_token, render_tracking
 from app.config import clocks
 from app.core.db import utcnow
-from app.domain.workflow import Rating
+from app.core.i18n import page_language
+from app.domain.workflow import Rating, Stage
 from app.core.extensions import db
 from app.models import Suggestion
 from app.core.security import no_store
 
 REFUSED = {
     "rated": _l("This answer has already been rated."),
-    "window": _l("The 30 days for this have passed."),
+    "window": _l("The %(days)d days for this have passed."),
     "final": _l("The re-review answer is final; it cannot be reviewed again."),
     "rate_first": _l("Please rate the answer as not satisfied first."),
     "state": _l("This is not possible at this stage of your case."),
@@ -48,21 +49,24 @@ def feedback(step: str, token):
     form = FORMS[step]()
     if not form.validate():
         return render_tracking(case, token, {step: form}, status=400)
-    now = utcnow()
+    now, cl = utcnow(), clocks(current_app.config)
     try:
         if step == "rate":
-            services.rate_reply(db.session, case, Rating(form.rating.data), form.comment.data or "", now)
+            services.rate_reply(db.session, case, Rating(form.rating.data), form.comment.data or "", now, cl)
             message = _("Thank you for your rating.")
         elif step == "review":
-            reviewer = services.request_review(db.session, case, form.reason.data, now, clocks(current_app.config))
-            message = _("Your request for review has been sent to %(unit)s.", unit=reviewer.name)
+            re_review = case.stage is Stage.REVIEW  # asked after a review answer: 复核, not 复查
+            reviewer = services.request_review(db.session, case, form.reason.data, now, cl)
+            unit = reviewer.display_name(page_language())
+            message = (_("Your request for re-review has been sent to %(unit)s.", unit=unit) if re_review
+                       else _("Your request for review has been sent to %(unit)s.", unit=unit))
         else:
-            services.follow_up(db.session, case, form.text.data, now)
+            services.follow_up(db.session, case, form.text.data, now, cl)
             message = _("Your message has been added to your case.")
         db.session.commit()
     except services.Refused as refused:
         db.session.rollback()
-        flash(str(REFUSED.get(refused.reason, REFUSED["state"])), "error")
+        flash(str(REFUSED.get(refused.reason, REFUSED["state"])) % {"days": cl.review_request_days}, "error")
         return render_tracking(db.session.get(Suggestion, case.id), token, {step: form}, status=409)
     flash(message, "success")
     if token is None:

@@ -15,7 +15,7 @@ from app.citizen import scans
 from app.citizen import pages
 from app.citizen.forms import FollowUpForm, RateForm, ReviewForm, SuggestionForm, TrackForm
 from app.config import clocks
-from app.core.db import begin_writing, one_read, read_only, utcnow
+from app.core.db import one_read, utcnow
 from app.domain import codes
 from app.domain.workflow import Kind
 from app.core.extensions import csrf, db
@@ -36,14 +36,12 @@ def tracking_url(token: str) -> str:
 
 
 @bp.get("/")
-@read_only
 def index():
     """Start: file a suggestion or look one up."""
     return render_template("citizen/index.html")
 
 
 @bp.route("/p/<code>", methods=["GET", "POST"])
-@read_only  # scans are written with their batch (app/citizen/scans.py), a case after begin_writing()
 @csrf.exempt  # the form checks its own CSRF token, so an expired one keeps the citizen's text
 @ratelimits.submission
 def poster(code: str):
@@ -63,7 +61,6 @@ def poster(code: str):
 
 
 @bp.route("/submit", methods=["GET", "POST"])
-@read_only
 @csrf.exempt  # as above
 @ratelimits.submission
 def submit():
@@ -90,11 +87,8 @@ def _suggestion_form(poster):
             return _fill_form(pages.keep(("form", poster.code if poster else None), html))
         form.submission_key.data = codes.new_submission_key()
     elif form.validate():
-        receipt = services.prepare_submission(db.session, _submission(form, poster), current_app.config["SECRET_KEY"],
-                                              poster=poster)
-        if isinstance(receipt, services.Filing):  # not a retry: write it, holding the lock for the inserts only
-            begin_writing(db.session)
-            receipt = services.file_submission(db.session, receipt, clocks(current_app.config), utcnow())
+        receipt = services.submit_suggestion(db.session, _submission(form, poster), clocks(current_app.config),
+                                             current_app.config["SECRET_KEY"], utcnow(), poster=poster)
         receipt_code = receipt.suggestion.receipt_code  # read before the commit expires it
         db.session.commit()
         _remember_pin(receipt_code, receipt.pin)
@@ -171,7 +165,8 @@ def render_tracking(case: Suggestion, token, forms=None, status: int = 200, pin=
         rate_form=forms.get("rate") or RateForm(formdata=None),
         review_form=forms.get("review") or ReviewForm(formdata=None),
         follow_form=forms.get("follow-up") or FollowUpForm(formdata=None),
-        now=utcnow(), qr_src=_receipt_data_uri(tracking_url(token)) if token else None,
+        now=utcnow(), review_answer_days=clocks(current_app.config).review_answer_days,
+        qr_src=_receipt_data_uri(tracking_url(token)) if token else None,
         action_urls={step: url_for("citizen.feedback.send", step=step, **({"token": token} if token else {}))
                      for step in ("rate", "review", "follow-up")},
     )
@@ -196,7 +191,6 @@ def _kept_tracking(token: str, state: services.TrackingState, pin: str | None) -
 
 
 @bp.get("/t/<token>")
-@read_only
 @no_store
 def track(token: str):
     """Tracking: the receipt with its QR, the status, the unit, the deadline and the timeline."""
@@ -211,7 +205,6 @@ def track(token: str):
 
 
 @bp.get("/t/<token>/qr.svg")
-@read_only
 @no_store
 def track_qr_svg(token: str):
     """The receipt QR as SVG."""
@@ -219,7 +212,6 @@ def track_qr_svg(token: str):
 
 
 @bp.get("/t/<token>/qr.png")
-@read_only
 @no_store
 def track_qr_png(token: str):
     """The receipt QR as a PNG download."""
@@ -230,7 +222,6 @@ def track_qr_png(token: str):
 
 
 @bp.route("/track", methods=["GET", "POST"])
-@read_only
 @no_store
 @ratelimits.lookup
 @ratelimits.lookup_per_code
@@ -248,7 +239,6 @@ def lookup():
 
 
 @bp.get("/track/case")
-@read_only
 @no_store
 def tracked():
     """The case found by code and PIN in this browser session."""
@@ -260,7 +250,6 @@ def tracked():
 
 
 @bp.get("/healthz")
-@read_only
 def healthz():
     """Liveness and the database's state, as JSON."""
     try:

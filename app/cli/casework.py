@@ -49,7 +49,9 @@ def sweep_command():
 
     from app.stats.monthly import refresh
 
-    result = sweep(db.session, utcnow())
+    from app.config import clocks
+
+    result = sweep(db.session, utcnow(), clocks(current_app.config))
     db.session.commit()
     months = refresh(db.session, utcnow(), ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
     db.session.commit()

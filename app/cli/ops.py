@@ -8,7 +8,7 @@ from flask.cli import with_appcontext
 
 from app.core.db import utcnow
 from app.core.extensions import db
-from app.models import AuditEvent
+from app.services.audit import record_audit
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
@@ -31,8 +31,8 @@ def purge_command(days):
 
 
 def _audit(action: str, target: str, detail: str = "") -> None:
-    db.session.add(AuditEvent(at=utcnow(), username="cli", action=action, target=target[:120],
-                              detail=detail[:500]))
+    """Audit an operator's command; committed at once, since the command's work is a file."""
+    record_audit(db.session, utcnow(), action, username="cli", target=target, detail=detail)
     db.session.commit()
 
 

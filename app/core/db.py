@@ -5,7 +5,7 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
-from flask import current_app, g, has_app_context, request
+from flask import g, has_app_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, registry
@@ -72,13 +72,12 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(conn):
-    """Begin SQLite transactions as IMMEDIATE: take the write lock up front.
+    """Begin SQLite transactions in the mode this request (or command) needs; see _begin_mode.
 
     A deferred transaction that reads, then writes, fails at once with "database is
     locked" when another writer got in between; an immediate one waits its turn
     (busy_timeout). SQLite serves small sites and the demo; PostgreSQL the rest.
-    Views marked read_only (below), and callers passing `sqlite_begin="DEFERRED"` in their
-    execution options, begin DEFERRED: they never write, so they never need the upgrade.
+    Callers passing `sqlite_begin="DEFERRED"` in their execution options begin DEFERRED;
     `sqlite_begin=None` (one_read) emits no BEGIN: each statement is its own transaction.
     """
     if conn.dialect.name == "sqlite":
@@ -104,24 +103,9 @@ def one_read(engine: Engine) -> Iterator[sa.Connection]:
             yield connection.execution_options(isolation_level="AUTOCOMMIT")
 
 
-def read_only(view=None, *, methods=None):
-    """Mark a view (or some of its methods) that never reads before it writes.
-
-    On SQLite its transactions begin DEFERRED, so readers no longer queue for the write lock.
-    A marked view may still write, but only in a transaction whose first statement writes,
-    or after begin_writing().
-    """
-
-    def mark(function):
-        function.read_only_methods = frozenset(methods) if methods else None  # None: all
-        return function
-
-    return mark(view) if view is not None else mark
-
-
 def begin_writing(session) -> None:
-    """In a read_only view, end the reads so far: on SQLite the next transaction begins
-    IMMEDIATE, so the write lock is held for the writes alone (and the reads it needs).
+    """In a GET that writes after reading (an export's audit row), end the reads so far: on
+    SQLite the next transaction begins IMMEDIATE, so the write cannot meet a stale snapshot.
 
     Objects loaded before are expired on SQLite; take what is needed from them first.
     PostgreSQL needs nothing of this: its transactions never wait for one another to read.
@@ -131,11 +115,16 @@ def begin_writing(session) -> None:
         g.sqlite_begin = "IMMEDIATE"
 
 
-def _choose_begin_mode():
-    view = current_app.view_functions.get(request.endpoint)
-    if not hasattr(view, "read_only_methods"):
-        return
-    if view.read_only_methods is None or request.method in view.read_only_methods:
+# The one place SQLite's transaction mode is decided: a page view (GET, HEAD, OPTIONS) only
+# reads, so its transactions begin DEFERRED and never queue for the write lock; every other
+# request (and every command) may read then write, so it begins IMMEDIATE and waits its turn.
+# A GET that writes after reading calls begin_writing() first; one whose first statement
+# writes (a batch of poster scans, an audit row after a rollback) needs nothing.
+READS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _begin_mode():
+    if request.method in READS:
         g.sqlite_begin = "DEFERRED"
 
 
@@ -151,7 +140,7 @@ def init_app(app) -> None:
     """
     options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
     options.setdefault("pool_pre_ping", not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"))
-    app.before_request_funcs.setdefault(None, []).insert(0, _choose_begin_mode)
+    app.before_request_funcs.setdefault(None, []).insert(0, _begin_mode)
 
     def _forget_parent_connections():
         from app.core.extensions import db

@@ -46,7 +46,9 @@ EVENT = {
     Action.ASSIGN: _l("Assigned"),
     Action.NOTE: _l("Note"),
     Action.REPLY: _l("Replied"),
+    Action.REQUEST_EXTENSION: _l("Extension requested"),
     Action.EXTEND: _l("Deadline extended"),
+    Action.REFUSE_EXTENSION: _l("Extension refused"),
     Action.MERGE: _l("Merged with a related case"),
     Action.URGE: _l("Urged by a supervisor"),
     Action.MARK_REPORT: _l("Marked as a report"),
@@ -68,7 +70,9 @@ ACTION = {
     Action.ASSIGN: _l("Assign"),
     Action.NOTE: _l("Add an internal note"),
     Action.REPLY: _l("Reply to the citizen"),
+    Action.REQUEST_EXTENSION: _l("Ask the lead for more time"),
     Action.EXTEND: _l("Extend the deadline"),
+    Action.REFUSE_EXTENSION: _l("Refuse the extension"),
     Action.MERGE: _l("Merge into another case"),
     Action.URGE: _l("Urge"),
     Action.MARK_REPORT: _l("Mark as report / accusation"),
@@ -80,7 +84,9 @@ MESSAGE = {
     Action.FORWARD: _l("Reason for forwarding (the citizen sees it)"),
     Action.RETURN: _l("Objection"),
     Action.NOTE: _l("Note (staff only)"),
+    Action.REQUEST_EXTENSION: _l("Why more time is needed (the citizen sees it if the lead agrees)"),
     Action.EXTEND: _l("Reason (the citizen sees it)"),
+    Action.REFUSE_EXTENSION: _l("Why not (staff only)"),
     Action.URGE: _l("Message to the handling unit"),
     Action.MARK_REPORT: _l("Why (staff only)"),
 }
@@ -98,9 +104,20 @@ STAGE_REPLY = {
 }
 
 
+RE_REVIEW_REQUESTED = _l("Re-review requested")
+
+
+def event_label(event) -> str:
+    """How an event reads on a timeline: a request after a review answer is a re-review (复核)."""
+    if event.action is Action.REQUEST_REVIEW and event.to_status is CaseState.RE_REVIEW:
+        return RE_REVIEW_REQUESTED
+    return EVENT[event.action]
+
+
 def init_app(app) -> None:
     """Make the label tables available to every template."""
     app.jinja_env.globals.update(
         STATUS_LABEL=STATUS, KIND_LABEL=KIND, CHANNEL_LABEL=CHANNEL, ROLE_LABEL=ROLE, EVENT_LABEL=EVENT,
         ACTION_LABEL=ACTION, MESSAGE_LABEL=MESSAGE, RATING_LABEL=RATING, STAGE_REPLY_LABEL=STAGE_REPLY,
+        event_label=event_label,
     )

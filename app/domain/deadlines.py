@@ -7,6 +7,7 @@ the first moment it is late, midnight local time, stored as UTC.
 """
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Optional
 from zoneinfo import ZoneInfo
 
 DEFAULT_ZONE = ZoneInfo("Asia/Shanghai")
@@ -66,10 +67,15 @@ def is_overdue(due_at: datetime | None, now: datetime) -> bool:
     return due_at is not None and now >= due_at
 
 
+def last_day(due_at: datetime, calendar: Calendar) -> date:
+    """The last local day of a duty (its due instant is the midnight after it): what every page
+    and export prints as the deadline."""
+    return calendar.local_date(due_at - timedelta(microseconds=1))
+
+
 def days_left(due_at: datetime, now: datetime, calendar: Calendar) -> int:
     """Whole local days left before the due instant (0 on the last day, negative when late)."""
-    last_day = calendar.local_date(due_at - timedelta(microseconds=1))
-    return (last_day - calendar.local_date(now)).days
+    return (last_day(due_at, calendar) - calendar.local_date(now)).days
 
 
 @dataclass(frozen=True)
@@ -86,6 +92,15 @@ class Clocks:
     max_extension_days: int = 30  # Art. 34: once, approved by the lead
     review_request_days: int = 30  # Arts. 35-36: the citizen's window after an answer
     review_answer_days: int = 30  # Arts. 35-36: the reviewing unit's answer
+    due_soon_days: int = 3  # policy: a duty due within this many local days is "due soon"
+
+    def __post_init__(self):
+        for name in ("accept_days", "return_working_days", "complaint_days", "suggestion_days",
+                     "consultation_days", "praise_days", "review_request_days", "review_answer_days"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be at least 1 day")
+        if self.max_extension_days < 0 or self.due_soon_days < 0:
+            raise ValueError("max_extension_days and due_soon_days cannot be negative")
 
     def accept_due(self, received_at: datetime) -> datetime:
         """When a received (or forwarded) case must have been accepted, rejected or forwarded."""
@@ -118,3 +133,16 @@ class Clocks:
     def review_answer_due(self, requested_at: datetime) -> datetime:
         """When the reviewing unit must answer."""
         return due_after_days(requested_at, self.review_answer_days, self.calendar)
+
+    def due_soon_until(self, now: datetime) -> datetime:
+        """A duty due at or before this instant is due soon (or overdue): its last day is at
+        most `due_soon_days` local days from today."""
+        return due_after_days(now, self.due_soon_days, self.calendar)
+
+    def is_due_soon(self, due_at: Optional[datetime], now: datetime) -> bool:
+        """Not yet overdue, but due within `due_soon_days` local days."""
+        return due_at is not None and now < due_at <= self.due_soon_until(now)
+
+    def needs_attention(self, due_at: Optional[datetime], now: datetime) -> bool:
+        """Overdue or due soon: what supervisors list and may urge."""
+        return due_at is not None and due_at <= self.due_soon_until(now)

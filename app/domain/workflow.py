@@ -1,7 +1,8 @@
 """The case lifecycle: states, kinds, channels, roles and actions.
 
-The transition table (which action a role may take in which state) lives here too,
-so that services apply it and views only translate.
+The transition table (which action a role may take in which state) lives here too; the
+rest of "may this person do this now" (the holding unit, report cases, windows) is
+app/domain/policy.py, which pages and services both ask.
 """
 import enum
 
@@ -58,7 +59,9 @@ class Action(str, enum.Enum):
     ASSIGN = "assign"
     NOTE = "note"
     REPLY = "reply"
-    EXTEND = "extend"
+    REQUEST_EXTENSION = "request_extension"  # a handler asks the lead (Art. 34)
+    EXTEND = "extend"  # the lead extends: approves a request, or decides it alone
+    REFUSE_EXTENSION = "refuse_extension"
     MERGE = "merge"
     URGE = "urge"
     MARK_REPORT = "mark_report"
@@ -112,11 +115,13 @@ _allow([_S_.SUBMITTED], Action.RETURN, [_H, _L], _S_.SUBMITTED)
 _allow(OPEN_STATES, Action.ASSIGN, [_L, _D, _S])
 _allow(list(CaseState), Action.NOTE, [_H, _L, _D, _S])
 _allow(WORKING_STATES, Action.REPLY, [_H, _L, _D, _S], _S_.REPLIED)
+_allow([_S_.ACCEPTED], Action.REQUEST_EXTENSION, [_H])
 _allow([_S_.ACCEPTED], Action.EXTEND, [_L])
+_allow([_S_.ACCEPTED], Action.REFUSE_EXTENSION, [_L])
 _allow([_S_.SUBMITTED, _S_.ACCEPTED], Action.MERGE, [_L, _D], _S_.MERGED)
 _allow(OPEN_STATES, Action.URGE, [_S])
 _allow([_S_.SUBMITTED, _S_.ACCEPTED], Action.MARK_REPORT, [_H, _L, _D, _S])
-_allow(list(CaseState), Action.REVEAL_PHONE, [_L, _S])
+_allow(list(CaseState), Action.REVEAL_PHONE, [_H, _L, _D, _S])  # of the unit holding it: policy.py
 _allow([_S_.REPLIED], Action.RATE, [CITIZEN])
 _allow([_S_.REPLIED], Action.REQUEST_REVIEW, [CITIZEN])  # the stage picks REVIEW or RE_REVIEW
 _allow(OPEN_STATES | {_S_.REPLIED}, Action.FOLLOW_UP, [CITIZEN])
@@ -126,7 +131,7 @@ _allow(OPEN_STATES, Action.FLAG_OVERDUE, [SYSTEM])
 # Actions staff take from the case page, in the order the page offers them.
 STAFF_ACTIONS = (
     Action.ACCEPT, Action.REPLY, Action.FORWARD, Action.RETURN, Action.REJECT, Action.ASSIGN,
-    Action.EXTEND, Action.MERGE, Action.URGE, Action.MARK_REPORT, Action.NOTE,
+    Action.REQUEST_EXTENSION, Action.EXTEND, Action.REFUSE_EXTENSION, Action.MERGE, Action.URGE, Action.MARK_REPORT, Action.NOTE,
 )
 
 

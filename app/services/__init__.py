@@ -1,8 +1,12 @@
 """One function per workflow step; each takes the session and `now`, flushes, never commits."""
-from app.services.access import can_see, can_see_phone, case_scope, get_case_for, mask_phone, visible_unit_ids
+from app.services.access import (
+    can_see, case_scope, get_case_for, mask_phone, sees_reports, visible_cases, visible_posters,
+    visible_unit_ids,
+)
 from app.services.casework import (
     ReplyText, accept_case, add_note, assign_case, extend_case, find_master, forward_case,
-    mark_report, merge_case, reject_case, reply_to_case, return_case, reveal_phone, urge_case,
+    mark_report, merge_case, refuse_extension, reject_case, reply_to_case, request_extension,
+    return_case, reveal_phone, urge_case,
 )
 from app.services.errors import Conflict, NotFound, Refused
 from app.services.feedback import follow_up, rate_reply, request_review
@@ -16,10 +20,10 @@ from app.services.sweep import sweep
 __all__ = [
     "Conflict", "Filing", "NotFound", "Receipt", "Refused", "ReplyText", "Submission",
     "TrackingState", "accept_case", "active_categories", "add_note", "assign_case", "can_see",
-    "can_see_phone", "case_scope", "dispatch_centre", "extend_case", "file_submission",
-    "find_by_code_and_pin", "find_by_token", "find_master", "find_poster", "follow_up",
-    "forward_case", "get_case_for", "mark_report", "mask_phone", "merge_case", "prepare_submission",
-    "public_timeline", "rate_reply", "reject_case", "reply_to_case", "request_review",
-    "return_case", "reveal_phone", "submit_suggestion", "sweep", "tracking_state", "urge_case",
-    "visible_unit_ids",
+    "case_scope", "dispatch_centre", "extend_case", "file_submission", "find_by_code_and_pin",
+    "find_by_token", "find_master", "find_poster", "follow_up", "forward_case", "get_case_for",
+    "mark_report", "mask_phone", "merge_case", "prepare_submission", "public_timeline", "rate_reply",
+    "refuse_extension", "reject_case", "reply_to_case", "request_extension", "request_review",
+    "return_case", "reveal_phone", "sees_reports", "submit_suggestion", "sweep", "tracking_state",
+    "urge_case", "visible_cases", "visible_posters", "visible_unit_ids",
 ]

@@ -1,16 +1,17 @@
-"""Who sees which cases: the one place that scopes queries and loads a case for an actor."""
+"""Who sees which cases: the one scope every staff list, page, count, chart and export starts
+from, and the loader that 404s a case outside it."""
 from typing import Optional
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from app.domain.policy import REPORT_ROLES
 from app.domain.workflow import Role
-from app.models import OrgUnit, Suggestion, User
+from app.models import OrgUnit, Poster, Suggestion, User
 from app.services.errors import NotFound
 
 SEES_EVERY_UNIT = frozenset({Role.DISPATCHER})
 SEES_SUBTREE = frozenset({Role.SUPERVISOR, Role.ADMIN})
-SEES_REPORTS = frozenset({Role.DISPATCHER, Role.SUPERVISOR})
 
 
 def subtree_ids(session: Session, unit_id: int) -> set[int]:
@@ -32,29 +33,43 @@ def visible_unit_ids(session: Session, user: User) -> Optional[set[int]]:
     return {user.unit_id}
 
 
+def sees_reports(user: User) -> bool:
+    """Reports and accusations (检举控告, Art. 30) exist, for this user, anywhere at all."""
+    return user.role in REPORT_ROLES
+
+
 def case_scope(session: Session, user: User) -> sa.ColumnElement[bool]:
     """A WHERE clause limiting a query of Suggestion to what `user` may see."""
     units = visible_unit_ids(session, user)
     clause = sa.true() if units is None else Suggestion.unit_id.in_(units)
-    if user.role not in SEES_REPORTS:
+    if not sees_reports(user):
         clause = sa.and_(clause, Suggestion.is_report.is_(False))
     return clause
 
 
+def visible_cases(session: Session, user: User) -> sa.Select:
+    """SELECT of the cases `user` may see: every staff list and count starts here."""
+    return sa.select(Suggestion).where(case_scope(session, user))
+
+
+def visible_posters(session: Session, user: User) -> list[Poster]:
+    """The posters of the units whose cases `user` sees (the inbox's poster filter)."""
+    units = visible_unit_ids(session, user)
+    query = sa.select(Poster).order_by(Poster.code)
+    if units is not None:
+        query = query.where(Poster.unit_id.in_(units))
+    return list(session.scalars(query))
+
+
 def get_case_for(session: Session, user: User, case_id: int, *, for_update: bool = False) -> Suggestion:
     """The case `user` may see, or NotFound: another unit's case id reads as no case at all."""
-    query = sa.select(Suggestion).where(Suggestion.id == case_id, case_scope(session, user))
+    query = visible_cases(session, user).where(Suggestion.id == case_id)
     if for_update:
         query = query.with_for_update()
     case = session.scalars(query).first()
     if case is None:
         raise NotFound(case_id)
     return case
-
-
-def can_see_phone(user: User) -> bool:
-    """Leads and supervisors may reveal a citizen's phone number (each reveal is audited)."""
-    return user.role in (Role.LEAD, Role.SUPERVISOR)
 
 
 def mask_phone(phone: Optional[str]) -> str:

@@ -1,7 +1,8 @@
-"""Staff steps on a case: one function per step, each checks the transition table and the
-clocks, records an immutable event, flushes and never commits (the view commits once)."""
+"""Staff steps on a case: one function per step. Each asks the one policy
+(app/domain/policy.py) whether the actor may take it now, records an immutable event,
+flushes and never commits (the view commits once)."""
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Optional
 
 import sqlalchemy as sa
@@ -9,20 +10,13 @@ from sqlalchemy.orm import Session
 
 from app.domain import codes
 from app.domain.deadlines import Clocks
-from app.domain.workflow import (
-    Action, CaseState, Kind, Role, Stage, TransitionError, WORKING_STATES, transition,
-)
-from app.models import AuditEvent, CaseEvent, OrgUnit, Reply, Suggestion, User
-from app.services.access import can_see_phone, get_case_for
+from app.domain.policy import refusal
+from app.domain.workflow import STAFF_CASE_ROLES, WORKING_STATES, Action, CaseState, Kind, Stage, transition
+from app.models import CaseEvent, OrgUnit, Reply, Suggestion, User
+from app.services.access import get_case_for
+from app.services.audit import record_audit
 from app.services.errors import Conflict, NotFound, Refused
 from app.services.intake import dispatch_centre
-
-# Steps that act for the unit holding the case; the dispatch centre may act on any.
-UNIT_BOUND = frozenset({
-    Action.ACCEPT, Action.REJECT, Action.FORWARD, Action.RETURN, Action.REPLY,
-    Action.EXTEND, Action.MERGE, Action.ASSIGN,
-})
-URGE_AHEAD = timedelta(days=3)
 
 
 @dataclass(frozen=True)
@@ -36,18 +30,20 @@ class ReplyText:
     basis: str = ""
 
 
-def _step(session: Session, case: Suggestion, actor: User, action: Action, now: datetime,
-          version: Optional[int], *, public: bool, message: str = "",
-          to_unit: Optional[OrgUnit] = None) -> CaseEvent:
-    """Check and record one step; the caller has already changed the case's fields."""
+def check(case: Suggestion, actor, action: Action, now: datetime, clocks: Clocks,
+          version: Optional[int] = None) -> CaseState:
+    """Refuse a stale page (Conflict) or a step the policy refuses (Refused); the state after."""
     if version is not None and version != case.version:
         raise Conflict(case.id)
-    if action in UNIT_BOUND and actor.role is not Role.DISPATCHER and case.unit_id != actor.unit_id:
-        raise Refused("unit")
-    try:
-        after = transition(case.status, action, actor.role)
-    except TransitionError as error:
-        raise Refused(error.reason) from None
+    reason = refusal(actor, case, action, now, clocks)
+    if reason is not None:
+        raise Refused(reason)
+    return transition(case.status, action, actor.role)
+
+
+def _record(session: Session, case: Suggestion, actor: User, action: Action, now: datetime, after: CaseState,
+            *, public: bool, message: str = "", to_unit: Optional[OrgUnit] = None) -> CaseEvent:
+    """The step's event; the case moves to `after`."""
     event = CaseEvent(
         suggestion_id=case.id, at=now, action=action, actor_id=actor.id,
         from_status=case.status, to_status=after, from_unit_id=case.unit_id,
@@ -71,7 +67,8 @@ def _flush(session: Session, case: Suggestion) -> None:
 
 def accept_case(session, case, actor, now, clocks: Clocks, version=None) -> CaseEvent:
     """Accept a case: the reply clock starts (60 days for a complaint)."""
-    event = _step(session, case, actor, Action.ACCEPT, now, version, public=True)
+    after = check(case, actor, Action.ACCEPT, now, clocks, version)
+    event = _record(session, case, actor, Action.ACCEPT, now, after, public=True)
     case.accepted_at = case.stage_started_at = now
     case.handled_by_id = case.unit_id  # the unit judged for this case
     case.reply_due_at = case.due_at = clocks.reply_due(now, case.kind.value)
@@ -80,10 +77,11 @@ def accept_case(session, case, actor, now, clocks: Clocks, version=None) -> Case
     return event
 
 
-def reject_case(session, case, actor, now, reason: str, version=None) -> CaseEvent:
+def reject_case(session, case, actor, now, clocks: Clocks, reason: str, version=None) -> CaseEvent:
     """Decline to accept, with a reason the citizen sees."""
+    after = check(case, actor, Action.REJECT, now, clocks, version)
     _require(reason, "reason")
-    event = _step(session, case, actor, Action.REJECT, now, version, public=True, message=reason)
+    event = _record(session, case, actor, Action.REJECT, now, after, public=True, message=reason)
     case.due_at = case.return_due_at = case.overdue_at = None
     _flush(session, case)
     return event
@@ -92,13 +90,12 @@ def reject_case(session, case, actor, now, reason: str, version=None) -> CaseEve
 def forward_case(session, case, actor, now, clocks: Clocks, to_unit: OrgUnit, reason: str,
                  version=None) -> CaseEvent:
     """Send a case to the unit responsible; it gets a fresh acceptance clock."""
+    after = check(case, actor, Action.FORWARD, now, clocks, version)
     _require(reason, "reason")
     if to_unit.id == case.unit_id or not to_unit.active:
         raise Refused("target")
-    if case.is_report and to_unit.kind != "dispatch":
-        raise Refused("report")  # Art. 30: never to the unit or person accused
-    event = _step(session, case, actor, Action.FORWARD, now, version, public=True,
-                  message=reason, to_unit=to_unit)
+    event = _record(session, case, actor, Action.FORWARD, now, after, public=True, message=reason,
+                    to_unit=to_unit)
     _receive(case, to_unit, now, clocks)
     case.return_due_at = clocks.return_due(now)
     _flush(session, case)
@@ -107,12 +104,11 @@ def forward_case(session, case, actor, now, clocks: Clocks, to_unit: OrgUnit, re
 
 def return_case(session, case, actor, now, clocks: Clocks, objection: str, version=None) -> CaseEvent:
     """Object to a forward within its window: the dispatch centre decides."""
+    after = check(case, actor, Action.RETURN, now, clocks, version)
     _require(objection, "reason")
-    if case.return_due_at is None or now >= case.return_due_at:
-        raise Refused("window")
     centre = dispatch_centre(session)
-    event = _step(session, case, actor, Action.RETURN, now, version, public=True,
-                  message=objection, to_unit=centre)
+    event = _record(session, case, actor, Action.RETURN, now, after, public=True, message=objection,
+                    to_unit=centre)
     _receive(case, centre, now, clocks)
     case.return_due_at = None
     _flush(session, case)
@@ -125,36 +121,39 @@ def _receive(case: Suggestion, unit: OrgUnit, now: datetime, clocks: Clocks) -> 
     case.received_at = now
     case.accept_due_at = case.due_at = clocks.accept_due(now)
     case.accepted_at = case.reply_due_at = case.overdue_at = case.assignee_id = None
+    case.extension_request_days, case.extension_request_reason = None, ""
 
 
-def assign_case(session, case, actor, now, assignee: User, version=None) -> CaseEvent:
+def assign_case(session, case, actor, now, clocks: Clocks, assignee: User, version=None) -> CaseEvent:
     """Give the case to a person of the unit holding it."""
-    if assignee.unit_id != case.unit_id or not assignee.active:
+    after = check(case, actor, Action.ASSIGN, now, clocks, version)
+    if assignee.unit_id != case.unit_id or not assignee.active or assignee.role not in STAFF_CASE_ROLES:
         raise Refused("assignee")
-    event = _step(session, case, actor, Action.ASSIGN, now, version, public=False,
-                  message=assignee.display_name or assignee.username)
+    event = _record(session, case, actor, Action.ASSIGN, now, after, public=False, message=assignee.label)
     case.assignee_id = assignee.id
     _flush(session, case)
     return event
 
 
-def add_note(session, case, actor, now, text: str) -> CaseEvent:
+def add_note(session, case, actor, now, clocks: Clocks, text: str) -> CaseEvent:
     """An internal note; the citizen never sees it."""
+    after = check(case, actor, Action.NOTE, now, clocks)
     _require(text, "text")
-    event = _step(session, case, actor, Action.NOTE, now, None, public=False, message=text)
+    event = _record(session, case, actor, Action.NOTE, now, after, public=False, message=text)
     session.flush()
     return event
 
 
 def reply_to_case(session, case, actor, now, clocks: Clocks, text: ReplyText, version=None) -> Reply:
     """Answer the citizen; a complaint's answer must be a full decision. Opens the rating window."""
+    after = check(case, actor, Action.REPLY, now, clocks, version)
     if case.kind is Kind.COMPLAINT:
         for part in ("claim", "facts", "decision", "basis"):
             _require(getattr(text, part), part)
     else:
         _require(text.body, "body")
     final = case.stage is Stage.RE_REVIEW
-    _step(session, case, actor, Action.REPLY, now, version, public=True)  # the text is in Reply
+    _record(session, case, actor, Action.REPLY, now, after, public=True)  # the text is in Reply
     window_end = clocks.review_window_end(now)
     started_at = case.stage_started_at
     answered_due = case.reply_due_at
@@ -162,32 +161,50 @@ def reply_to_case(session, case, actor, now, clocks: Clocks, text: ReplyText, ve
     case.window_ends_at = window_end
     case.due_at = case.overdue_at = None
     case.rating, case.rated_at, case.rating_comment = None, None, ""
+    case.extension_request_days, case.extension_request_reason = None, ""
     reply = Reply(
         stage=case.stage, unit_id=case.unit_id, author_id=actor.id, at=now,
         body=text.body, claim=text.claim, facts=text.facts, decision=text.decision,
         basis=text.basis, review_until=None if final else window_end, final=final,
         started_at=started_at, due_at=answered_due, category_id=case.category_id,
-        poster_id=case.poster_id, channel=case.channel, kind=case.kind,
+        poster_id=case.poster_id, channel=case.channel, kind=case.kind, is_report=case.is_report,
     )
     case.replies.append(reply)  # loading the list may autoflush: the case is consistent by now
     _flush(session, case)
     return reply
 
 
-def extend_case(session, case, actor, now, clocks: Clocks, days: int, reason: str,
-                version=None) -> CaseEvent:
-    """Extend the reply deadline once, by at most 30 days, telling the citizen why."""
+def _extension_days(days: Optional[int], clocks: Clocks) -> int:
+    if days is None or not 1 <= days <= clocks.max_extension_days:
+        raise Refused("days")
+    return days
+
+
+def request_extension(session, case, actor, now, clocks: Clocks, days: Optional[int], reason: str,
+                      version=None) -> CaseEvent:
+    """A handler asks the unit's lead for more time to answer (Art. 34), with the reason."""
+    after = check(case, actor, Action.REQUEST_EXTENSION, now, clocks, version)
+    days = _extension_days(days, clocks)
     _require(reason, "reason")
-    if case.extension_days:
-        raise Refused("once")
-    if case.reply_due_at is None or case.stage is not Stage.FIRST:
-        raise Refused("state")
-    try:
-        new_due = clocks.extended(case.reply_due_at, days)
-    except ValueError:
-        raise Refused("days") from None
-    event = _step(session, case, actor, Action.EXTEND, now, version, public=True, message=reason)
+    event = _record(session, case, actor, Action.REQUEST_EXTENSION, now, after, public=False, message=reason)
+    case.extension_request_days, case.extension_request_reason = days, reason
+    _flush(session, case)
+    return event
+
+
+def extend_case(session, case, actor, now, clocks: Clocks, days: Optional[int], reason: str,
+                version=None) -> CaseEvent:
+    """The lead extends the reply deadline, once per case, by at most YIMA_MAX_EXTENSION_DAYS:
+    approving a handler's request (its days and reason unless changed) or deciding alone.
+    The citizen sees the new deadline and the reason."""
+    after = check(case, actor, Action.EXTEND, now, clocks, version)
+    days = _extension_days(days or case.extension_request_days, clocks)
+    reason = (reason or "").strip() or case.extension_request_reason
+    _require(reason, "reason")
+    new_due = clocks.extended(case.reply_due_at, days)
+    event = _record(session, case, actor, Action.EXTEND, now, after, public=True, message=reason)
     case.extension_days = days
+    case.extension_request_days, case.extension_request_reason = None, ""
     case.reply_due_at = case.due_at = new_due
     if now < new_due:
         case.overdue_at = None
@@ -195,12 +212,24 @@ def extend_case(session, case, actor, now, clocks: Clocks, days: int, reason: st
     return event
 
 
-def merge_case(session, case, actor, now, master: Suggestion, version=None) -> CaseEvent:
+def refuse_extension(session, case, actor, now, clocks: Clocks, reason: str, version=None) -> CaseEvent:
+    """The lead refuses a handler's request for more time; the deadline stands."""
+    after = check(case, actor, Action.REFUSE_EXTENSION, now, clocks, version)
+    _require(reason, "reason")
+    event = _record(session, case, actor, Action.REFUSE_EXTENSION, now, after, public=False, message=reason)
+    case.extension_request_days, case.extension_request_reason = None, ""
+    _flush(session, case)
+    return event
+
+
+def merge_case(session, case, actor, now, clocks: Clocks, master: Suggestion, version=None) -> CaseEvent:
     """Merge a duplicate into a master case: the master's reply then reaches this citizen too."""
-    if master.id == case.id or master.status not in (WORKING_STATES | {CaseState.SUBMITTED}):
+    after = check(case, actor, Action.MERGE, now, clocks, version)
+    if master.id == case.id or master.is_report or master.status not in (WORKING_STATES | {CaseState.SUBMITTED}):
         raise Refused("master")
-    event = _step(session, case, actor, Action.MERGE, now, version, public=True,
-                  message=codes.grouped(master.receipt_code))
+    # The citizen's timeline never names the master's receipt code: it is another citizen's key
+    # to their case. Only the master's internal event names this one, for staff.
+    event = _record(session, case, actor, Action.MERGE, now, after, public=True, to_unit=master.unit)
     case.merged_into_id = master.id
     case.due_at = case.overdue_at = None
     session.add(CaseEvent(suggestion_id=master.id, at=now, action=Action.MERGE, actor_id=actor.id,
@@ -210,11 +239,10 @@ def merge_case(session, case, actor, now, master: Suggestion, version=None) -> C
     return event
 
 
-def urge_case(session, case, actor, now, message: str, version=None) -> CaseEvent:
-    """A supervisor urges a case that is overdue or due within three days (督办)."""
-    if case.due_at is None or now < case.due_at - URGE_AHEAD:
-        raise Refused("not_due")
-    event = _step(session, case, actor, Action.URGE, now, version, public=False, message=message)
+def urge_case(session, case, actor, now, clocks: Clocks, message: str, version=None) -> CaseEvent:
+    """A supervisor urges a case that is overdue or due soon (督办)."""
+    after = check(case, actor, Action.URGE, now, clocks, version)
+    event = _record(session, case, actor, Action.URGE, now, after, public=False, message=message)
     case.urge_count += 1
     _flush(session, case)
     return event
@@ -222,12 +250,12 @@ def urge_case(session, case, actor, now, message: str, version=None) -> CaseEven
 
 def mark_report(session, case, actor, now, clocks: Clocks, reason: str, version=None) -> CaseEvent:
     """Mark a report or accusation (检举控告): only the dispatch centre and supervisors keep it."""
-    if case.is_report:
-        raise Refused("state")
+    after = check(case, actor, Action.MARK_REPORT, now, clocks, version)
     centre = dispatch_centre(session)
-    event = _step(session, case, actor, Action.MARK_REPORT, now, version, public=False,
-                  message=reason, to_unit=centre)
+    event = _record(session, case, actor, Action.MARK_REPORT, now, after, public=False, message=reason,
+                    to_unit=centre)
     case.is_report = True
+    case.handled_by_id = None  # it counts for no unit until the dispatch centre accepts it
     if case.unit_id != centre.id:
         _receive(case, centre, now, clocks)
         case.status = CaseState.SUBMITTED
@@ -236,17 +264,13 @@ def mark_report(session, case, actor, now, clocks: Clocks, reason: str, version=
     return event
 
 
-def reveal_phone(session, case, actor, now, address: str = "") -> str:
-    """Show a lead or supervisor the full phone number; every reveal is audited."""
-    if not can_see_phone(actor):
-        raise Refused("role")
-    if not case.citizen_phone:
-        raise Refused("no_phone")
+def reveal_phone(session, case, actor, now, clocks: Clocks, address: str = "") -> str:
+    """Show the full phone number to someone the phone policy allows; every reveal is audited."""
+    check(case, actor, Action.REVEAL_PHONE, now, clocks)
     session.add(CaseEvent(suggestion_id=case.id, at=now, action=Action.REVEAL_PHONE,
                           actor_id=actor.id, from_status=case.status, to_status=case.status,
                           public=False))
-    session.add(AuditEvent(at=now, user_id=actor.id, username=actor.username,
-                           action="reveal_phone", target=f"case:{case.id}", address=address))
+    record_audit(session, now, "reveal_phone", actor=actor, target=f"case:{case.id}", address=address)
     session.flush()
     return case.citizen_phone
 

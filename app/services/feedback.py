@@ -1,4 +1,5 @@
-"""The citizen closes the loop: rate a reply, ask for review (复查) and re-review (复核), follow up."""
+"""The citizen closes the loop: rate a reply, ask for review (复查) and re-review (复核), follow up.
+Each step asks the one policy (app/domain/policy.py), as the staff steps do."""
 from datetime import datetime
 from typing import Optional
 
@@ -6,7 +7,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
 from app.domain.deadlines import Clocks
-from app.domain.workflow import CITIZEN, Action, CaseState, Rating, Stage, TransitionError, transition
+from app.domain.policy import CITIZEN_PARTY, SYSTEM_PARTY, Party, refusal
+from app.domain.workflow import Action, CaseState, Rating, Stage, transition
 from app.models import CaseEvent, OrgUnit, Suggestion
 from app.services.errors import Refused
 from app.services.intake import dispatch_centre
@@ -14,11 +16,12 @@ from app.services.intake import dispatch_centre
 NEXT_STAGE = {Stage.FIRST: (Stage.REVIEW, CaseState.REVIEW), Stage.REVIEW: (Stage.RE_REVIEW, CaseState.RE_REVIEW)}
 
 
-def _event(session, case, action, now, *, after=None, message="", to_unit=None, public=True) -> CaseEvent:
-    try:
-        state = transition(case.status, action, CITIZEN)
-    except TransitionError as error:
-        raise Refused(error.reason) from None
+def _event(session, case, action, now, clocks: Clocks, *, party: Party = CITIZEN_PARTY, after=None,
+           message="", to_unit=None, public=True) -> CaseEvent:
+    reason = refusal(party, case, action, now, clocks)
+    if reason is not None:
+        raise Refused(reason)
+    state = transition(case.status, action, party.role)
     event = CaseEvent(suggestion_id=case.id, at=now, action=action, from_status=case.status,
                       to_status=after or state, from_unit_id=case.unit_id,
                       to_unit_id=(to_unit or case.unit).id, message=message, public=public)
@@ -26,14 +29,11 @@ def _event(session, case, action, now, *, after=None, message="", to_unit=None, 
     return event
 
 
-def rate_reply(session: Session, case: Suggestion, rating: Rating, comment: str, now: datetime) -> None:
+def rate_reply(session: Session, case: Suggestion, rating: Rating, comment: str, now: datetime,
+               clocks: Clocks) -> None:
     """Rate the latest reply once. Satisfied (or a final answer) closes the case; unsatisfied
     leaves the window open to ask for review."""
-    if case.rated_at is not None:
-        raise Refused("rated")
-    if case.window_ends_at is None or now >= case.window_ends_at:
-        raise Refused("window")
-    _event(session, case, Action.RATE, now, message=comment)
+    _event(session, case, Action.RATE, now, clocks, message=comment)
     case.rating, case.rating_comment, case.rated_at = rating, comment, now
     if rating is not Rating.UNSATISFIED or case.stage is Stage.RE_REVIEW:
         _close(session, case, now)
@@ -41,17 +41,12 @@ def rate_reply(session: Session, case: Suggestion, rating: Rating, comment: str,
 
 
 def request_review(session: Session, case: Suggestion, reason: str, now: datetime, clocks: Clocks) -> OrgUnit:
-    """After an unsatisfied rating, within 30 days of the reply: the next-higher unit reviews."""
-    if case.stage not in NEXT_STAGE:
-        raise Refused("final")
-    if case.rating is not Rating.UNSATISFIED:
-        raise Refused("rate_first")
-    if case.window_ends_at is None or now >= case.window_ends_at:
-        raise Refused("window")
-    stage, state = NEXT_STAGE[case.stage]
+    """After an unsatisfied rating, within the window after the reply: the next-higher unit
+    reviews (复查), and after a review answer the unit above it re-reviews (复核)."""
+    stage, state = NEXT_STAGE.get(case.stage, (None, None))
     # A reply leaves the case with the unit that answered; the unit above it reviews.
     reviewer = case.unit.parent or dispatch_centre(session)
-    _event(session, case, Action.REQUEST_REVIEW, now, after=state, message=reason, to_unit=reviewer)
+    _event(session, case, Action.REQUEST_REVIEW, now, clocks, after=state, message=reason, to_unit=reviewer)
     case.status, case.stage = state, stage
     case.unit_id, case.unit = reviewer.id, reviewer
     case.stage_started_at = now
@@ -62,20 +57,23 @@ def request_review(session: Session, case: Suggestion, reason: str, now: datetim
     return reviewer
 
 
-def follow_up(session: Session, case: Suggestion, text: str, now: datetime) -> None:
+def follow_up(session: Session, case: Suggestion, text: str, now: datetime, clocks: Clocks) -> None:
     """Add a message to an open case; staff see it on the timeline."""
     if not (text or "").strip():
         raise Refused("missing_text")
-    _event(session, case, Action.FOLLOW_UP, now, message=text)
+    _event(session, case, Action.FOLLOW_UP, now, clocks, message=text)
     # The row itself does not change, but the case did: its version moves, so tracking pages
     # kept rendered show the message and a handler's form opened before it is refused.
     flag_modified(case, "status")
     session.flush()
 
 
-def close_case(session: Session, case: Suggestion, now: datetime, actor: Optional[str] = "system") -> None:
+def close_case(session: Session, case: Suggestion, now: datetime, clocks: Clocks,
+               party: Optional[Party] = None) -> None:
     """Close a replied case whose rating window is over (the sweep)."""
-    transition(case.status, Action.CLOSE, actor)
+    reason = refusal(party or SYSTEM_PARTY, case, Action.CLOSE, now, clocks)
+    if reason is not None:
+        raise Refused(reason)
     _close(session, case, now)
     session.flush()
 

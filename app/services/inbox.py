@@ -1,18 +1,20 @@
 """The staff inbox: the cases a user may see, filtered, nearest deadline first, keyset-paged."""
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Optional
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
+from app.domain.deadlines import Clocks
+from app.domain.policy import may_see_phone
 from app.domain.workflow import OPEN_STATES, CaseState
-from app.models import Suggestion, User
-from app.services.access import case_scope
+from app.models import Category, OrgUnit, Poster, Suggestion, User
+from app.services.access import case_scope, mask_phone, visible_cases
+from app.services.audit import record_audit
+from app.services.duties import due_soon, is_open, overdue
 
 PAGE_SIZE = 25
-DUE_SOON = timedelta(days=3)
-FAR_FUTURE = datetime(9999, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -40,11 +42,12 @@ class Cursor:
     id: int
 
 
-def filtered(session: Session, user: User, f: InboxFilter, now: datetime, zone) -> sa.Select:
+def filtered(session: Session, user: User, f: InboxFilter, now: datetime, clocks: Clocks) -> sa.Select:
     """The SELECT of the cases matching a filter, scoped to what `user` may see."""
-    query = sa.select(Suggestion).where(case_scope(session, user))
+    zone = clocks.calendar.zone
+    query = visible_cases(session, user)
     if f.status == "open":
-        query = query.where(Suggestion.status.in_(OPEN_STATES))
+        query = query.where(is_open())
     elif f.status in {s.value for s in CaseState}:
         query = query.where(Suggestion.status == CaseState(f.status))
     for column, value in ((Suggestion.category_id, f.category_id), (Suggestion.poster_id, f.poster_id),
@@ -57,9 +60,9 @@ def filtered(session: Session, user: User, f: InboxFilter, now: datetime, zone) 
     if f.date_to:
         query = query.where(Suggestion.created_at < datetime.combine(f.date_to + timedelta(days=1), time.min, zone))
     if f.overdue:
-        query = query.where(Suggestion.due_at <= now)
+        query = query.where(overdue(now))
     if f.due_soon:
-        query = query.where(Suggestion.due_at > now, Suggestion.due_at <= now + DUE_SOON)
+        query = query.where(due_soon(now, clocks))
     if f.q.strip():
         needle = f.q.strip()
         code = needle.replace("-", "").upper()
@@ -99,3 +102,59 @@ def counts_by_status(session: Session, user: User) -> dict[CaseState, int]:
              .where(case_scope(session, user), Suggestion.status.in_(COUNTED))
              .group_by(Suggestion.status))
     return {CaseState(status): n for status, n in session.execute(query)}
+
+
+@dataclass(frozen=True)
+class ExportRow:
+    """One case of an inbox export, its phone masked unless the phone policy allows it."""
+
+    receipt_code: str
+    created_at: datetime
+    kind: str
+    category: str
+    channel: str
+    poster: str
+    unit: str
+    status: str
+    due_at: Optional[datetime]
+    text: str
+    location: str
+    citizen_name: str
+    phone: str
+
+
+def export_rows(session: Session, user: User, query: sa.Select, lang: str, unmasked: frozenset[int]):
+    """The rows of an inbox export, streamed; only the cases in `unmasked` show a full phone."""
+    cases = query.subquery()
+    unit_name = OrgUnit.name_en if lang == "en" else OrgUnit.name
+    category_name = Category.name_en if lang == "en" else Category.name
+    rows = (sa.select(cases.c.id, cases.c.receipt_code, cases.c.created_at, cases.c.kind, category_name,
+                      cases.c.channel, Poster.code, unit_name, cases.c.status, cases.c.due_at, cases.c.text,
+                      cases.c.location, cases.c.citizen_name, cases.c.citizen_phone)
+            .join(OrgUnit, OrgUnit.id == cases.c.unit_id)
+            .outerjoin(Category, Category.id == cases.c.category_id)
+            .outerjoin(Poster, Poster.id == cases.c.poster_id)
+            .order_by(cases.c.due_at.asc().nulls_last(), cases.c.id))
+    for row in session.execute(rows.execution_options(yield_per=2000)):
+        (case_id, code, created, kind, category, channel, poster, unit, status, due, text, location,
+         name, phone) = row
+        yield ExportRow(code, _aware(created), kind, category or "", channel, poster or "", unit, status,
+                        _aware(due), text, location, name or "",
+                        (phone if case_id in unmasked else mask_phone(phone)) or "")
+
+
+def reveal_for_export(session: Session, user: User, query: sa.Select, now: datetime,
+                      address: str = "") -> frozenset[int]:
+    """The cases of an export whose phone `user` may see in full (app/domain/policy.py
+    may_see_phone, the rule of the case page); each one is audited, by case, before a byte goes out."""
+    cases = query.subquery()
+    candidates = session.execute(sa.select(cases.c.id, cases.c.unit_id, cases.c.is_report)
+                                 .where(cases.c.citizen_phone.is_not(None))).all()
+    revealed = frozenset(row.id for row in candidates if may_see_phone(user, row))
+    for case_id in sorted(revealed):
+        record_audit(session, now, "export_phone", actor=user, target=f"case:{case_id}", address=address)
+    return revealed
+
+
+def _aware(value: Optional[datetime]) -> Optional[datetime]:
+    return value.replace(tzinfo=timezone.utc) if value is not None and value.tzinfo is None else value

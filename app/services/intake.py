@@ -134,7 +134,6 @@ def prepare_submission(session: Session, data: Submission, secret_key: str,
 def file_submission(session: Session, filing: Filing, clocks: Clocks, now: datetime) -> Receipt:
     """Write a prepared filing: the case and its first event, two INSERT statements.
 
-    Its first statement writes, so on SQLite the write lock is held for these inserts alone.
     They go straight to the database (ORM bulk INSERT, the case RETURNING itself), not
     through the session's unit of work, which cost more than the statements.
     The same form sent twice at once meets the unique submission key: the second gets the
@@ -170,9 +169,12 @@ def file_submission(session: Session, filing: Filing, clocks: Clocks, now: datet
     raise RuntimeError("could not draw a free receipt code")
 
 
-def submit_suggestion(session: Session, data: Submission, clocks: Clocks, secret_key: str, now: datetime) -> Receipt:
-    """File a case once per submission key; a retry of the same form returns the same receipt."""
-    prepared = prepare_submission(session, data, secret_key)
+def submit_suggestion(session: Session, data: Submission, clocks: Clocks, secret_key: str, now: datetime,
+                      poster: Optional[Poster] = None) -> Receipt:
+    """File a case once per submission key; a retry of the same form returns the same receipt.
+
+    `poster` is the Poster of `data.poster_code` when the caller has read it already."""
+    prepared = prepare_submission(session, data, secret_key, poster)
     if isinstance(prepared, Receipt):
         return prepared
     return file_submission(session, prepared, clocks, now)

@@ -16,15 +16,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from app.domain import codes
-from app.domain.workflow import Role
-from app.models import AuditEvent, Category, OrgUnit, Poster, User
+from app.domain.policy import POSTERS_OF_OWN_UNIT, POSTERS_OF_SUBTREE
+from app.models import Category, OrgUnit, Poster, User
+from app.services.audit import record_audit
 from app.services.access import subtree_ids
 from app.services.errors import NotFound, Refused
 from app.stats.figures import Period, cases_by_poster, scans_by_poster
 from qr.print_layout import PosterSpec
 
-MANAGES_SUBTREE = frozenset({Role.ADMIN})
-MANAGES_OWN_UNIT = frozenset({Role.LEAD})
 CODE_ATTEMPTS = 20
 
 
@@ -51,16 +50,11 @@ class PosterStats:
         return self.submissions / self.scans if self.scans else None
 
 
-def can_manage_posters(user: User) -> bool:
-    """Admins (their subtree) and unit leads (their own unit) manage posters; nobody else."""
-    return user.role in MANAGES_SUBTREE or user.role in MANAGES_OWN_UNIT
-
-
 def poster_unit_ids(session: Session, user: User) -> set[int]:
     """The units whose posters `user` may manage; empty for roles that manage none."""
-    if user.role in MANAGES_SUBTREE:
+    if user.role in POSTERS_OF_SUBTREE:
         return subtree_ids(session, user.unit_id)
-    if user.role in MANAGES_OWN_UNIT:
+    if user.role in POSTERS_OF_OWN_UNIT:
         return {user.unit_id}
     return set()
 
@@ -100,9 +94,8 @@ def _check(session: Session, actor: User, data: PosterData) -> None:
 
 def _audit(session: Session, actor: Optional[User], now: datetime, action: str, target: str,
            address: str = "", detail: str = "") -> None:
-    session.add(AuditEvent(at=now, user_id=actor.id if actor else None,
-                           username=actor.username if actor else "cli", action=action,
-                           target=target[:120], address=address[:64], detail=detail[:500]))
+    record_audit(session, now, action, actor=actor, username="" if actor else "cli", target=target,
+                 address=address, detail=detail)
 
 
 def create_poster(session: Session, actor: User, data: PosterData, now: datetime,

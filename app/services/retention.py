@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, aliased
 
 from app.domain.workflow import CaseState
 from app.models import AuditEvent, CaseEvent, Suggestion
+from app.services.audit import record_audit
 
 MIN_AUDIT_DAYS = 183
 
@@ -64,8 +65,7 @@ def purge_personal_data(session: Session, now: datetime, retention_days: int,
     deleted = session.execute(sa.delete(AuditEvent).where(AuditEvent.at < audit_cutoff)
                               .execution_options(synchronize_session=False)).rowcount
     result = PurgeResult(cases=len(ids), audit_rows=deleted or 0)
-    session.add(AuditEvent(at=now, username=actor[:64], action="purge",
-                           target=f"before:{cutoff.date().isoformat()}",
-                           detail=f"cases cleared: {result.cases}, audit rows deleted: {result.audit_rows}"))
+    record_audit(session, now, "purge", username=actor, target=f"before:{cutoff.date().isoformat()}",
+                 detail=f"cases cleared: {result.cases}, audit rows deleted: {result.audit_rows}")
     session.flush()
     return result

@@ -7,8 +7,10 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from app.domain.workflow import OPEN_STATES, Action, CaseState
+from app.domain.deadlines import Clocks
+from app.domain.workflow import Action, CaseState
 from app.models import CaseEvent, Suggestion
+from app.services.duties import overdue
 from app.services.feedback import close_case
 
 BATCH = 500
@@ -29,11 +31,10 @@ def _claim(session: Session, where) -> list[Suggestion]:
     return list(session.scalars(query))
 
 
-def sweep(session: Session, now: datetime) -> SweepResult:
+def sweep(session: Session, now: datetime, clocks: Clocks) -> SweepResult:
     """Flag overdue duties and close replied cases whose window is over; flushes each batch."""
     result = SweepResult()
-    while batch := _claim(session, [Suggestion.status.in_(OPEN_STATES), Suggestion.due_at <= now,
-                                    Suggestion.overdue_at.is_(None)]):
+    while batch := _claim(session, [overdue(now), Suggestion.overdue_at.is_(None)]):
         for case in batch:
             case.overdue_at = now
             session.add(CaseEvent(suggestion_id=case.id, at=now, action=Action.FLAG_OVERDUE,
@@ -44,6 +45,6 @@ def sweep(session: Session, now: datetime) -> SweepResult:
     while batch := _claim(session, [Suggestion.status == CaseState.REPLIED,
                                     Suggestion.window_ends_at <= now]):
         for case in batch:
-            close_case(session, case, now)
+            close_case(session, case, now, clocks)
         result.closed += len(batch)
     return result

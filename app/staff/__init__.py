@@ -3,7 +3,7 @@ every request for a signed-in user and keeps every page out of shared caches."""
 from flask import Blueprint, current_app, request
 from flask_login import current_user
 
-from app.services import posters as poster_rules
+from app.domain.policy import may_open
 from app.staff import auth, cases, inbox, posters, stats
 
 
@@ -21,7 +21,7 @@ def _no_store(response):
 
 
 def _nav():
-    return {"can_manage_posters": poster_rules.can_manage_posters}
+    return {"may_open": may_open}
 
 
 def blueprint() -> Blueprint:

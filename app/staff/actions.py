@@ -5,24 +5,32 @@ from flask_login import current_user
 
 from app import services
 from app.config import clocks
-from app.core.db import utcnow
 from app.domain.workflow import Action
 from app.core.extensions import db
 from app.models import OrgUnit, User
 from app.staff.forms import CaseActionForm
 
+# Why a step was refused, by the reason app/domain/policy.py or a service gives; numbers come
+# from the configured clocks (see message()).
 REFUSED = {
     "state": _l("This action is not possible in the case's current state."),
     "role": _l("Your role may not take this action."),
     "unit": _l("Only the unit now holding the case may do this."),
+    "report": _l("Only the dispatch centre and supervisors handle a report or accusation."),
+    "report_target": _l("A report or accusation stays with the dispatch centre: it is neither forwarded nor merged."),
     "window": _l("The time allowed for this has passed."),
+    "not_forwarded": _l("Only a case forwarded to your unit can be sent back."),
     "once": _l("The deadline has already been extended once."),
-    "days": _l("An extension is 1 to 30 days."),
+    "pending": _l("An extension has already been requested; the unit's lead decides on it."),
+    "no_request": _l("There is no request for an extension to decide on."),
+    "no_extensions": _l("Extensions are switched off in this county's settings."),
+    "days": _l("An extension is 1 to %(max)d days."),
     "target": _l("Choose another active unit."),
-    "report": _l("A report or accusation can only go to the dispatch centre."),
     "assignee": _l("Choose a person of the unit holding the case."),
     "master": _l("The master case must be another open case."),
-    "not_due": _l("Only overdue cases and cases due within 3 days can be urged."),
+    "not_due": _l("Only overdue cases and cases due within %(days)d days can be urged."),
+    "phone": _l("Only the people of the unit holding the case may see the phone number."),
+    "no_phone": _l("The citizen gave no phone number."),
     "missing_reason": _l("Please give a reason."),
     "missing_text": _l("Please write the note."),
     "missing_body": _l("Please write the reply."),
@@ -31,13 +39,24 @@ REFUSED = {
     "missing_decision": _l("A complaint's decision needs the decision."),
     "missing_basis": _l("A complaint's decision needs its basis."),
 }
+# A refusal that comes from the case's state or clock answers 409 (try again later, or not at all).
+CONFLICTING = frozenset({"state", "window", "once", "pending", "no_request"})
 DONE = {
     Action.ACCEPT: _l("Accepted."), Action.REJECT: _l("Not accepted; the citizen sees your reason."),
     Action.FORWARD: _l("Forwarded."), Action.RETURN: _l("Sent back to the dispatch centre."),
     Action.ASSIGN: _l("Assigned."), Action.NOTE: _l("Note added."), Action.REPLY: _l("Reply sent."),
-    Action.EXTEND: _l("Deadline extended."), Action.MERGE: _l("Merged into the master case."),
+    Action.REQUEST_EXTENSION: _l("Extension requested; the unit's lead decides on it."),
+    Action.EXTEND: _l("Deadline extended; the citizen sees the new date and your reason."),
+    Action.REFUSE_EXTENSION: _l("Extension refused; the deadline stands."),
+    Action.MERGE: _l("Merged into the master case."),
     Action.URGE: _l("Urged."), Action.MARK_REPORT: _l("Marked as a report; now with the dispatch centre."),
 }
+
+
+def message(reason: str, clocks) -> str:
+    """A refusal in the page's language, with the configured numbers in it."""
+    text = REFUSED.get(reason, REFUSED["state"])
+    return str(text) % {"max": clocks.max_extension_days, "days": clocks.due_soon_days}
 
 
 def _unit(form):
@@ -74,23 +93,27 @@ def take(action: Action, case, form: CaseActionForm, now, version: int):
     if action is Action.ACCEPT:
         return services.accept_case(s, case, me, now, cl, version)
     if action is Action.REJECT:
-        return services.reject_case(s, case, me, now, text, version)
+        return services.reject_case(s, case, me, now, cl, text, version)
     if action is Action.FORWARD:
         return services.forward_case(s, case, me, now, cl, _unit(form), text, version)
     if action is Action.RETURN:
         return services.return_case(s, case, me, now, cl, text, version)
     if action is Action.ASSIGN:
-        return services.assign_case(s, case, me, now, _assignee(form), version)
+        return services.assign_case(s, case, me, now, cl, _assignee(form), version)
     if action is Action.NOTE:
-        return services.add_note(s, case, me, now, text)
+        return services.add_note(s, case, me, now, cl, text)
     if action is Action.REPLY:
         return services.reply_to_case(s, case, me, now, cl, _reply_text(form), version)
+    if action is Action.REQUEST_EXTENSION:
+        return services.request_extension(s, case, me, now, cl, form.days.data, text, version)
     if action is Action.EXTEND:
-        return services.extend_case(s, case, me, now, cl, form.days.data or 0, text, version)
+        return services.extend_case(s, case, me, now, cl, form.days.data, text, version)
+    if action is Action.REFUSE_EXTENSION:
+        return services.refuse_extension(s, case, me, now, cl, text, version)
     if action is Action.MERGE:
-        return services.merge_case(s, case, me, now, _master(form), version)
+        return services.merge_case(s, case, me, now, cl, _master(form), version)
     if action is Action.URGE:
-        return services.urge_case(s, case, me, now, text, version)
+        return services.urge_case(s, case, me, now, cl, text, version)
     if action is Action.MARK_REPORT:
         return services.mark_report(s, case, me, now, cl, text, version)
     raise LookupError(action)

@@ -10,7 +10,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from app.core import ratelimits
 from app.core.db import utcnow
 from app.core.extensions import db
-from app.models import AuditEvent, User
+from app.domain.policy import Area, may_open
+from app.models import User
+from app.services.audit import record_audit
 from app.staff.forms import LoginForm
 
 bp = Blueprint("auth", __name__)
@@ -62,17 +64,17 @@ def end_sessions(user: User) -> None:
 
 
 def _audit(user, username, action, now, address, detail):
-    db.session.add(AuditEvent(at=now, user_id=user.id if user else None, username=username[:64],
-                              action=action, address=address, detail=detail))
+    record_audit(db.session, now, action, actor=user, username=username, address=address, detail=detail)
 
 
-def roles_required(*roles):
-    """Let only these roles in; others get a 404, as if the page did not exist."""
+def area_required(area: Area):
+    """Let in only the roles that open `area` (app/domain/policy.py); others get a 404, as if
+    the page did not exist."""
 
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
-            if current_user.role not in roles:
+            if not may_open(current_user, area):
                 abort(404)
             return view(*args, **kwargs)
 

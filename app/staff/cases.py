@@ -7,14 +7,16 @@ from wtforms import SelectChoice
 
 from app import services
 from app.config import clocks
-from app.core.db import read_only, utcnow
+from app.core.db import utcnow
 from app.core.extensions import db
 from app.core.i18n import page_language
 from app.core.security import no_store
 from app.domain import codes
-from app.domain.workflow import STAFF_ACTIONS, Action, Channel, Kind, Role, allowed
+from app.domain.policy import Area, allowed_actions, refusal
+from app.domain.workflow import STAFF_ACTIONS, STAFF_CASE_ROLES, Action, Channel, Kind
 from app.models import OrgUnit, Suggestion, User
 from app.staff import actions
+from app.staff.auth import area_required
 from app.staff.badges import deadline_badge
 from app.staff.forms import CaseActionForm, CounterCaseForm
 
@@ -30,7 +32,6 @@ def load_case(case_id: int) -> Suggestion:
 
 
 @bp.get("/cases/<int:case_id>", endpoint="show")
-@read_only
 def case(case_id: int):
     """Everything about one case: what the citizen wrote, the clocks, the timeline, the actions."""
     return render_case(load_case(case_id))
@@ -39,16 +40,17 @@ def case(case_id: int):
 def render_case(found: Suggestion, form: CaseActionForm | None = None, phone: str | None = None,
                 status: int = 200):
     """The case page, with a form carrying the version the user saw."""
+    now, cl = utcnow(), clocks(current_app.config)
     if form is None:
-        form = CaseActionForm(version=found.version)
+        form = CaseActionForm(version=found.version, days=found.extension_request_days)
     form.version.data = found.version
+    form.days.label.text = _("Extra days (1 to %(max)d)", max=cl.max_extension_days)
     _action_choices(form, found)
-    actions = [a for a in STAFF_ACTIONS if allowed(found.status, a, current_user.role)]
     html = render_template(
-        "staff/case.html", case=found, form=form, actions=actions,
-        badge=deadline_badge(found, utcnow()), phone=phone or services.mask_phone(found.citizen_phone),
-        can_reveal=services.can_see_phone(current_user) and not phone and bool(found.citizen_phone),
-        code=codes.grouped(found.receipt_code),
+        "staff/case.html", case=found, form=form, actions=allowed_actions(current_user, found, STAFF_ACTIONS, now, cl),
+        badge=deadline_badge(found, now), phone=phone or services.mask_phone(found.citizen_phone),
+        can_reveal=not phone and refusal(current_user, found, Action.REVEAL_PHONE, now, cl) is None,
+        code=codes.grouped(found.receipt_code), max_extension_days=cl.max_extension_days,
     )
     return html, status
 
@@ -58,30 +60,32 @@ def _action_choices(form: CaseActionForm, found: Suggestion) -> None:
     units = db.session.scalars(sa.select(OrgUnit).where(OrgUnit.active, OrgUnit.id != found.unit_id)
                                .order_by(OrgUnit.kind, OrgUnit.id))
     form.unit.choices = [SelectChoice(0, "—")] + [SelectChoice(u.id, u.display_name(lang)) for u in units]
-    people = db.session.scalars(sa.select(User).where(User.unit_id == found.unit_id, User.active)
-                                .order_by(User.username))
+    people = db.session.scalars(sa.select(User).where(User.unit_id == found.unit_id, User.active,
+                                                      User.role.in_(STAFF_CASE_ROLES)).order_by(User.username))
     form.assignee.choices = [SelectChoice(0, "—")] + [SelectChoice(u.id, u.label) for u in people]
 
 
 @bp.post("/cases/<int:case_id>/reveal_phone")
 def reveal_phone(case_id: int):
-    """Show a lead the full phone number once; the reveal is audited."""
+    """Show the full phone number once, to whom the phone policy allows; audited."""
     found = load_case(case_id)
     try:
-        phone = services.reveal_phone(db.session, found, current_user, utcnow(), request.remote_addr or "")
-    except services.Refused:
-        abort(404)
+        phone = services.reveal_phone(db.session, found, current_user, utcnow(), clocks(current_app.config),
+                                      request.remote_addr or "")
+    except services.Refused as refused:
+        db.session.rollback()
+        flash(actions.message(refused.reason, clocks(current_app.config)), "error")
+        return render_case(load_case(case_id), status=403)
     db.session.commit()
     # Shown in this response only: never in a flash message, which would ride in the cookie.
     return render_case(found, phone=phone)
 
 
 @bp.route("/cases/new", methods=["GET", "POST"], endpoint="new")
+@area_required(Area.FILE_FOR_CITIZEN)
 @no_store
 def new_case():
     """File a case for a citizen at the counter or on the phone; then print their slip."""
-    if current_user.role not in (Role.HANDLER, Role.LEAD, Role.DISPATCHER):
-        abort(404)
     form = CounterCaseForm()
     lang = page_language()
     form.category.choices = [SelectChoice(0, _("Not sure / other"))] + [
@@ -148,8 +152,8 @@ def act(case_id: int, action: str):
     except services.Refused as refused:
         db.session.rollback()
         case = load_case(case_id)
-        flash(str(actions.REFUSED.get(refused.reason, actions.REFUSED["state"])), "error")
-        return render_case(case, form, status=409 if refused.reason in ("state", "window", "once") else 400)
+        flash(actions.message(refused.reason, clocks(current_app.config)), "error")
+        return render_case(case, form, status=409 if refused.reason in actions.CONFLICTING else 400)
     flash(str(actions.DONE[step]), "success")
     if not services.can_see(db.session, current_user, case):
         return redirect(url_for("staff.inbox.index"), code=303)

@@ -4,15 +4,14 @@ from flask_login import current_user
 
 from app.core.db import utcnow
 from app.core.extensions import db
-from app.models import AuditEvent
+from app.services.audit import record_audit
 from app.stats.export import CSV_MIMETYPE, XLSX_MIMETYPE, csv_stream, xlsx_stream
 
 
-def audit_export(action: str, target: str) -> None:
-    """Record who downloaded what, committed before the first byte is streamed."""
-    db.session.add(AuditEvent(at=utcnow(), user_id=current_user.id, username=current_user.username,
-                              action=action, target=target[:120], address=request.remote_addr or ""))
-    db.session.commit()
+def audit_export(action: str, target: str, detail: str = "") -> None:
+    """Record who downloaded what; the view commits it before the first byte is streamed."""
+    record_audit(db.session, utcnow(), action, actor=current_user, target=target,
+                 address=request.remote_addr or "", detail=detail)
 
 
 def download(fmt, header, rows, filename):

@@ -4,7 +4,7 @@ from wtforms import (
     BooleanField, DateField, HiddenField, IntegerField, PasswordField, SelectChoice, SelectField,
     StringField, TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
 from app.core.forms import FilingForm, Form, clean_text
 
@@ -35,7 +35,7 @@ class InboxFilterForm(Form):
     date_from = DateField(_l("Filed from"), validators=[Optional()])
     date_to = DateField(_l("Filed until"), validators=[Optional()])
     overdue = BooleanField(_l("Overdue"))
-    due_soon = BooleanField(_l("Due within 3 days"))
+    due_soon = BooleanField(_l("Due soon"))  # the view names YIMA_DUE_SOON_DAYS
     q = StringField(_l("Search text or receipt code"), filters=[clean_text], validators=[Optional(), Length(max=100)])
 
 
@@ -46,7 +46,8 @@ class CaseActionForm(Form):
     message = TextAreaField(_l("Message"), filters=[clean_text], validators=[Optional(), Length(max=LONG)])
     unit = SelectField(_l("To unit"), coerce=int, default=0, validate_choice=False)
     assignee = SelectField(_l("Assign to"), coerce=int, default=0, validate_choice=False)
-    days = IntegerField(_l("Extra days (1 to 30)"), validators=[Optional(), NumberRange(1, 30)])
+    # Its label and bound come from YIMA_MAX_EXTENSION_DAYS (the view sets the label, the service refuses).
+    days = IntegerField(_l("Extra days"), validators=[Optional()])
     master_code = StringField(_l("Receipt code of the master case"), filters=[clean_text], validators=[Optional(), Length(max=20)])
     body = TextAreaField(_l("Reply to the citizen"), filters=[clean_text], validators=[Optional(), Length(max=LONG)])
     claim = TextAreaField(_l("The citizen's claim"), filters=[clean_text], validators=[Optional(), Length(max=LONG)])

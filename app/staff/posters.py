@@ -5,7 +5,6 @@ edit and deactivate posters and download print files: one poster as A4/A5 PDF, S
 PNG, or a batch (one poster per page, or a sticker sheet) for a selection or a unit's subtree.
 Every other role gets a 404 here. QR URLs come from PUBLIC_BASE_URL, never from the request.
 """
-import functools
 import io
 from datetime import timedelta
 from zoneinfo import ZoneInfo
@@ -20,10 +19,12 @@ from wtforms import DateField, SelectChoice, SelectField, SelectMultipleField, S
 from wtforms.validators import DataRequired, Length, Optional
 
 from app import services
-from app.core.db import utcnow
+from app.core.db import begin_writing, utcnow
 from app.core.extensions import db
 from app.core.i18n import page_language
 from app.services import posters as svc
+from app.domain.policy import Area
+from app.staff.auth import area_required
 from qr.print_fonts import font_missing
 from qr.print_image import poster_png, poster_svg
 from qr.print_pdf import poster_pdf, posters_pdf, sticker_sheet_pdf
@@ -81,16 +82,6 @@ class UnitPrintForm(SelectionPrintForm):
     unit = SelectField(_l("Unit (with every unit below it)"), coerce=int, validate_choice=False)
 
 
-def poster_staff(view):
-    """Admins and unit leads only; everyone else sees no such page."""
-    @functools.wraps(view)
-    def wrapper(*args, **kwargs):
-        if not svc.can_manage_posters(current_user):
-            abort(404)
-        return view(*args, **kwargs)
-    return wrapper
-
-
 def _load(poster_id: int):
     try:
         return svc.get_poster_for(db.session, current_user, poster_id)
@@ -116,7 +107,7 @@ def _specs(posters):
 
 
 @bp.get("/posters", endpoint="index")
-@poster_staff
+@area_required(Area.POSTERS)
 def posters():
     """The posters of the user's scope with their figures for a period, and the print forms."""
     period = PeriodForm(request.args)
@@ -164,7 +155,7 @@ def _save(form: PosterForm, step, template: str, **context):
 
 
 @bp.route("/posters/new", methods=["GET", "POST"])
-@poster_staff
+@area_required(Area.POSTERS)
 def new_poster():
     """Create a poster; its code is drawn once and printed for years."""
     form = PosterForm()
@@ -178,7 +169,7 @@ def new_poster():
 
 
 @bp.route("/posters/<int:poster_id>/edit", methods=["GET", "POST"])
-@poster_staff
+@area_required(Area.POSTERS)
 def edit_poster(poster_id: int):
     """Change a poster's place, unit, matter or note; its code stays."""
     poster = _load(poster_id)
@@ -202,7 +193,7 @@ class _FormView:
 
 
 @bp.route("/posters/<int:poster_id>/deactivate", methods=["GET", "POST"])
-@poster_staff
+@area_required(Area.POSTERS)
 def deactivate_poster(poster_id: int):
     """Ask, then deactivate: the printed code then reaches the dispatch centre."""
     poster = _load(poster_id)
@@ -222,11 +213,12 @@ def deactivate_poster(poster_id: int):
 
 
 @bp.get("/posters/<int:poster_id>/download/<fmt>")
-@poster_staff
+@area_required(Area.POSTERS)
 def download_poster(poster_id: int, fmt: str):
     """One poster as an A4 or A5 PDF, an SVG, or a 300 dpi PNG."""
     if fmt not in FORMATS:
         abort(404)
+    begin_writing(db.session)  # it writes its audit row after reading
     poster = _load(poster_id)
     if not poster.active:
         abort(404)
@@ -249,7 +241,7 @@ def _file(body: bytes, mimetype: str, name: str):
 
 
 @bp.post("/posters/print")
-@poster_staff
+@area_required(Area.POSTERS)
 def print_selection():
     """The ticked posters as one batch PDF or a sticker sheet."""
     form = SelectionPrintForm()
@@ -260,7 +252,7 @@ def print_selection():
 
 
 @bp.post("/posters/print-unit")
-@poster_staff
+@area_required(Area.POSTERS)
 def print_unit():
     """Every active poster of a unit and the units below it, as one print file."""
     form = UnitPrintForm(prefix="u")

@@ -15,7 +15,7 @@ from flask_login import current_user, logout_user, user_loaded_from_cookie, user
 from app.core.db import utcnow
 from app.core.extensions import db
 from app.core.logs import redact_path
-from app.models import AuditEvent
+from app.services.audit import record_audit
 
 LOGIN_AT = "_staff_login_at"
 SEEN_AT = "_staff_seen_at"
@@ -64,9 +64,8 @@ def _enforce_timeouts():
     user_id, username = current_user.id, current_user.username
     # Write in a fresh transaction: on SQLite a read-only page's transaction began DEFERRED.
     db.session.rollback()
-    db.session.add(AuditEvent(at=now, user_id=user_id, username=username,
-                              action="session_expired", address=request.remote_addr or "",
-                              detail=reason))
+    record_audit(db.session, now, "session_expired", user_id=user_id, username=username,
+                 address=request.remote_addr or "", detail=reason)
     db.session.commit()
     logout_user()  # also clears the remember cookie
     session.pop(LOGIN_AT, None)
@@ -85,9 +84,9 @@ def _audit_denial(response):
     user_id, username = user.id, user.username
     # A refused request keeps none of its own work: only the audit row is written.
     db.session.rollback()
-    db.session.add(AuditEvent(at=_now(), user_id=user_id, username=username, action="access_denied",
-                              target=redact_path(request.path)[:120], address=request.remote_addr or "",
-                              detail=f"{request.method} {request.endpoint or ''} {response.status_code}"[:500]))
+    record_audit(db.session, _now(), "access_denied", user_id=user_id, username=username,
+                 target=redact_path(request.path), address=request.remote_addr or "",
+                 detail=f"{request.method} {request.endpoint or ''} {response.status_code}")
     db.session.commit()
     return response
 

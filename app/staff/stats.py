@@ -7,26 +7,25 @@ from flask import Blueprint, abort, current_app, render_template, request, url_f
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.core.db import read_only, utcnow
-from app.domain.workflow import OPEN_STATES, Role
+from app.core.db import begin_writing, utcnow
+from app.domain.policy import Area
 from app.core.extensions import db
 from app.core.i18n import page_language
 from app.core.labels import CHANNEL, KIND
-from app.models import AuditEvent, Category, OrgUnit, Poster, Suggestion
-from app.services.access import subtree_ids, visible_unit_ids
-from app.services.inbox import DUE_SOON
+from app.models import Category, OrgUnit, Poster
+from app.config import clocks
+from app.services.access import sees_reports, subtree_ids, visible_unit_ids
+from app.services.oversight import attention_list, overdue_at_unit
 from app.stats import charts
-from app.stats.export import CSV_MIMETYPE, XLSX_MIMETYPE, csv_stream, xlsx_stream
 from app.stats.figures import BREAKDOWNS, Figures, rollup, scans_by_poster, total
 from app.stats.monthly import cube_for, plan, volume_series
 from app.stats.periods import NAMES, named_period
-from app.staff.auth import roles_required
+from app.staff.auth import area_required
 from app.staff.badges import badges
 from app.staff.exports import audit_export, download
 
 bp = Blueprint("stats", __name__)
 
-DASHBOARD_ROLES = (Role.LEAD, Role.SUPERVISOR, Role.ADMIN)
 # The columns of every table of figures, in order: (heading, how to read it off Figures).
 COLUMNS = [
     ("volume", lambda f: f.volume),
@@ -53,6 +52,11 @@ def column_titles() -> dict[str, str]:
         "average_days_to_reply": _("Days to answer"), "reviews": _("Reviews"), "re_reviews": _("Re-reviews"),
         "scans": _("Scans"), "conversion_rate": _("Conversion"),
     }
+
+
+def _reports():
+    """Report cases count in the figures only for the roles that may open them."""
+    return None if sees_reports(current_user) else False
 
 
 def _zone():
@@ -117,8 +121,7 @@ def breakdown(by: str, cube: dict, period, lang) -> list[tuple[str, Figures]]:
 
 
 @bp.get("/stats", endpoint="dashboard")
-@read_only
-@roles_required(*DASHBOARD_ROLES)
+@area_required(Area.DASHBOARD)
 def stats():
     """The figures of a unit and its subtree for a period, with breakdowns and charts."""
     units = _scope_units()
@@ -128,11 +131,11 @@ def stats():
     grain = grain if grain in ("day", "week", "month") else "day"
     unit_ids = subtree_ids(db.session, scope.id)
     now, lang = utcnow(), page_language()
-    split = plan(db.session, first, last, now, _zone())
-    cube = cube_for(db.session, unit_ids, first, last, now, _zone(), split)
+    split, reports = plan(db.session, first, last, now, _zone()), _reports()
+    cube = cube_for(db.session, unit_ids, first, last, now, _zone(), split, reports)
     summary = rollup(cube, None).get(None, Figures())
     tables = {by: breakdown(by, cube, period, lang) for by in BREAKDOWNS}
-    series = volume_series(db.session, unit_ids, first, last, grain, now, _zone(), split)
+    series = volume_series(db.session, unit_ids, first, last, grain, now, _zone(), split, reports)
     titles = column_titles()
     chart_of = {by: charts.bar_chart([(label, f.volume) for label, f in rows[:15]], titles["volume"])
                 for by, rows in tables.items()}
@@ -150,18 +153,20 @@ def _fmt(value):
 
 
 @bp.get("/stats/export.<fmt>", endpoint="export")
-@roles_required(*DASHBOARD_ROLES)
+@area_required(Area.DASHBOARD)
 def stats_export(fmt: str):
     """A dashboard table as CSV or XLSX; the export is audited."""
     if fmt not in ("csv", "xlsx"):
         abort(404)
+    begin_writing(db.session)  # it writes its audit row after reading
     by = request.args.get("table", "unit")
     if by not in BREAKDOWNS:
         abort(404)
     units = _scope_units()
     scope = _request_scope(units)
     _name, period, first, last = _request_period()
-    cube = cube_for(db.session, subtree_ids(db.session, scope.id), first, last, utcnow(), _zone())
+    cube = cube_for(db.session, subtree_ids(db.session, scope.id), first, last, utcnow(), _zone(),
+                    reports=_reports())
     rows = breakdown(by, cube, period, page_language())
     titles = column_titles()
     header = [_("Name")] + [titles[key] for key, _read in COLUMNS]
@@ -170,30 +175,25 @@ def stats_export(fmt: str):
     body = [[label] + [_fmt(read(f)) for _key, read in COLUMNS]
             + ([f.scans, _fmt(f.conversion_rate)] if by == "poster" else []) for label, f in rows]
     audit_export("export_stats", f"{by}:{scope.code}:{first}:{last}")
+    db.session.commit()  # the audit row stands before the first byte is streamed
     return download(fmt, header, body, f"yima-{by}-{first}-{last}")
 
 
 @bp.get("/supervision")
-@read_only
-@roles_required(Role.SUPERVISOR)
+@area_required(Area.SUPERVISION)
 def supervision():
-    """Overdue and due-within-3-days cases across the subtree, grouped by unit (督办)."""
-    now = utcnow()
-    unit_ids = subtree_ids(db.session, current_user.unit_id)
-    cases = db.session.scalars(
-        sa.select(Suggestion).where(Suggestion.unit_id.in_(unit_ids), Suggestion.status.in_(OPEN_STATES),
-                                    Suggestion.due_at <= now + DUE_SOON)
-        .order_by(Suggestion.unit_id, Suggestion.due_at).options(sa.orm.selectinload(Suggestion.unit))
-    ).all()
+    """Overdue and due-soon cases across what the supervisor sees, grouped by unit (督办)."""
+    now, cl = utcnow(), clocks(current_app.config)
+    cases = attention_list(db.session, current_user, now, cl)
     groups: dict = {}
     for case in cases:
         groups.setdefault(case.unit, []).append(case)
-    return render_template("staff/supervision.html", groups=groups, badge=badges(cases, now))
+    return render_template("staff/supervision.html", groups=groups, badge=badges(cases, now),
+                           due_soon_days=cl.due_soon_days)
 
 
 @bp.get("/units/<int:unit_id>", endpoint="unit")
-@read_only
-@roles_required(*DASHBOARD_ROLES)
+@area_required(Area.DASHBOARD)
 def unit_page(unit_id: int):
     """One unit's own figures for the period and its overdue list."""
     unit = db.session.get(OrgUnit, unit_id)
@@ -202,10 +202,8 @@ def unit_page(unit_id: int):
         abort(404)
     name, period, first, last = _request_period()
     now = utcnow()
-    figures = total(db.session, {unit_id}, period, now)
-    overdue = db.session.scalars(
-        sa.select(Suggestion).where(Suggestion.unit_id == unit_id, Suggestion.status.in_(OPEN_STATES),
-                                    Suggestion.due_at <= now).order_by(Suggestion.due_at)).all()
+    figures = total(db.session, {unit_id}, period, now, reports=_reports())
+    overdue = overdue_at_unit(db.session, current_user, unit_id, now)
     return render_template("staff/unit.html", unit=unit, figures=figures, overdue=overdue, first=first,
                            last=last, period_name=name, columns=COLUMNS, titles=column_titles(),
                            badge=badges(overdue, now))

@@ -12,8 +12,9 @@ from typing import Optional
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from app.domain.workflow import OPEN_STATES, Action, CaseState, Rating, Stage
+from app.domain.workflow import Action, CaseState, Rating, Stage
 from app.models import CaseEvent, PosterScan, Reply, Suggestion
+from app.services.duties import overdue
 
 SECONDS_PER_DAY = 86400.0
 
@@ -119,7 +120,14 @@ def _in_scope(column, unit_ids) -> sa.ColumnElement[bool]:
     return sa.true() if unit_ids is None else column.in_(unit_ids)
 
 
-def figure_cube(session: Session, unit_ids, period: Period, now: Optional[datetime]) -> dict:
+def _reports(column, reports: Optional[bool]) -> sa.ColumnElement[bool]:
+    """Reports and accusations (检举控告): None counts every case, False leaves reports out
+    (for roles that may not see them, app/services/access.py sees_reports), True counts only them."""
+    return sa.true() if reports is None else column.is_(reports)
+
+
+def figure_cube(session: Session, unit_ids, period: Period, now: Optional[datetime],
+                reports: Optional[bool] = None) -> dict:
     """The figures per (unit, category, poster, channel, kind): four grouped queries in all.
 
     `unit_ids` is the scope (None: every unit). Each table counts for its own unit: a case
@@ -127,7 +135,7 @@ def figure_cube(session: Session, unit_ids, period: Period, now: Optional[dateti
     gave it, a review request for the unit whose answer was challenged, an overdue duty for
     the unit holding the case now.
     Every breakdown, and the total, is a roll-up of this cube (see figures_by). With `now`
-    None the present's overdue count is left out.
+    None the present's overdue count is left out. `reports`: see _reports().
     """
     cube: dict = {}
 
@@ -151,11 +159,11 @@ def figure_cube(session: Session, unit_ids, period: Period, now: Optional[dateti
                         "accept_days": sa.func.sum(_days(session, s.accepted_at, s.received_at))},
     }
     for moment, columns in per_moment.items():
-        add(sa.select(*_keys(unit), *columns.values()).where(_in_scope(unit, unit_ids), period.holds(moment)),
-            list(columns))
+        add(sa.select(*_keys(unit), *columns.values())
+            .where(_in_scope(unit, unit_ids), _reports(s.is_report, reports), period.holds(moment)), list(columns))
 
     if now is not None:  # a snapshot of the present, not of the period: stored roll-ups leave it out
-        for key, figures in overdue_cube(session, unit_ids, now).items():
+        for key, figures in overdue_cube(session, unit_ids, now, reports).items():
             cube.setdefault(key, Figures()).overdue_now += figures.overdue_now
 
     r = Reply
@@ -168,24 +176,25 @@ def figure_cube(session: Session, unit_ids, period: Period, now: Optional[dateti
     }
     reply_keys = [r.unit_id, r.category_id, r.poster_id, r.channel, r.kind]  # copied from the case
     add(sa.select(*reply_keys, *reply_columns.values())
-        .where(_in_scope(r.unit_id, unit_ids), period.holds(r.at)), list(reply_columns))
+        .where(_in_scope(r.unit_id, unit_ids), _reports(r.is_report, reports), period.holds(r.at)),
+        list(reply_columns))
 
     e = CaseEvent
     event_columns = {"reviews": _count(e.to_status == CaseState.REVIEW),
                      "re_reviews": _count(e.to_status == CaseState.RE_REVIEW)}
     add(sa.select(*_keys(e.from_unit_id), *event_columns.values()).select_from(e)
         .join(s, s.id == e.suggestion_id)
-        .where(_in_scope(e.from_unit_id, unit_ids), e.action == Action.REQUEST_REVIEW,
+        .where(_in_scope(e.from_unit_id, unit_ids), _reports(s.is_report, reports), e.action == Action.REQUEST_REVIEW,
                period.holds(e.at)), list(event_columns))
     return cube
 
 
-def overdue_cube(session: Session, unit_ids, now: datetime) -> dict:
+def overdue_cube(session: Session, unit_ids, now: datetime, reports: Optional[bool] = None) -> dict:
     """Open cases past their current deadline at `now`, for the unit holding each."""
     s = Suggestion
-    overdue = sa.and_(s.status.in_(OPEN_STATES), s.due_at <= now)
     keys = _keys(s.unit_id)
-    query = sa.select(*keys, sa.func.count()).where(_in_scope(s.unit_id, unit_ids), overdue).group_by(*keys)
+    query = (sa.select(*keys, sa.func.count())
+             .where(_in_scope(s.unit_id, unit_ids), _reports(s.is_report, reports), overdue(now)).group_by(*keys))
     return {tuple(row[:len(keys)]): Figures(overdue_now=row[-1]) for row in session.execute(query)}
 
 
@@ -199,14 +208,15 @@ def rollup(cube: dict, by: Optional[str]) -> dict:
     return {group: Figures(*map(sum, zip(*rows))) for group, rows in groups.items()}
 
 
-def figures_by(session: Session, unit_ids, period: Period, now: datetime, by: Optional[str] = None) -> dict:
+def figures_by(session: Session, unit_ids, period: Period, now: datetime, by: Optional[str] = None,
+               reports: Optional[bool] = None) -> dict:
     """Figures per value of one breakdown (`by` in BREAKDOWNS; None for one total)."""
-    return rollup(figure_cube(session, unit_ids, period, now), by)
+    return rollup(figure_cube(session, unit_ids, period, now, reports), by)
 
 
-def total(session: Session, unit_ids, period: Period, now: datetime) -> Figures:
+def total(session: Session, unit_ids, period: Period, now: datetime, reports: Optional[bool] = None) -> Figures:
     """The figures of the whole scope."""
-    return figures_by(session, unit_ids, period, now).get(None, Figures())
+    return figures_by(session, unit_ids, period, now, reports=reports).get(None, Figures())
 
 
 def scans_by_poster(session: Session, poster_ids, period: Period) -> dict[int, int]:
@@ -233,7 +243,7 @@ def cases_by_poster(session: Session, poster_ids, period: Period) -> dict[int, i
 FIELD_NAMES = [f.name for f in fields(Figures)]
 
 
-def volume_by_day(session: Session, unit_ids, period: Period, zone) -> dict:
+def volume_by_day(session: Session, unit_ids, period: Period, zone, reports: Optional[bool] = None) -> dict:
     """Cases filed per local calendar day (the zone of the county), as {date: count}."""
     from datetime import date
 
@@ -244,6 +254,7 @@ def volume_by_day(session: Session, unit_ids, period: Period, zone) -> dict:
     else:
         day = sa.func.to_char(sa.func.timezone(str(zone), Suggestion.created_at), "YYYY-MM-DD")
     query = (sa.select(day, sa.func.count())
-             .where(_in_scope(attributed_unit(), unit_ids), period.holds(Suggestion.created_at))
+             .where(_in_scope(attributed_unit(), unit_ids), _reports(Suggestion.is_report, reports),
+                    period.holds(Suggestion.created_at))
              .group_by(day))
     return {date.fromisoformat(d): n for d, n in session.execute(query)}

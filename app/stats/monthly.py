@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from app.models import CaseEvent, FigureMonth, FigureWatermark, Suggestion
 from app.stats.figures import (
-    BREAKDOWNS, FIELD_NAMES, Figures, _in_scope, figure_cube, overdue_cube, volume_by_day,
+    BREAKDOWNS, FIELD_NAMES, Figures, _in_scope, _reports, figure_cube, overdue_cube, volume_by_day,
 )
 from app.stats.periods import buckets, local_period
 
@@ -57,13 +57,15 @@ def refresh(session: Session, now: datetime, zone, months: Optional[Iterable[dat
         period = local_period(month, next_month(month), zone)
         session.execute(sa.delete(FigureMonth).where(FigureMonth.month == month))
         rows = []
-        for key, figures in figure_cube(session, None, period, None).items():
-            row = dict(zip(BREAKDOWNS, key), month=month, **{n: getattr(figures, n) for n in STORED})
-            row["unit_id"] = row.pop("unit")
-            row["category_id"], row["poster_id"] = row.pop("category"), row.pop("poster")
-            row["channel"] = _plain(row["channel"])
-            row["kind"] = _plain(row["kind"])
-            rows.append(row)
+        for is_report in (False, True):  # a dimension of its own, so most roles can leave reports out
+            for key, figures in figure_cube(session, None, period, None, reports=is_report).items():
+                row = dict(zip(BREAKDOWNS, key), month=month, is_report=is_report,
+                           **{n: getattr(figures, n) for n in STORED})
+                row["unit_id"] = row.pop("unit")
+                row["category_id"], row["poster_id"] = row.pop("category"), row.pop("poster")
+                row["channel"] = _plain(row["channel"])
+                row["kind"] = _plain(row["kind"])
+                rows.append(row)
         if rows:
             session.execute(sa.insert(FigureMonth), rows)
     mark.refreshed_at = now
@@ -120,30 +122,32 @@ def plan(session: Session, first: date, last: date, now: datetime, zone):
     return stored, live
 
 
-def cube_for(session: Session, unit_ids, first: date, last: date, now: datetime, zone, split=None) -> dict:
+def cube_for(session: Session, unit_ids, first: date, last: date, now: datetime, zone, split=None,
+             reports: Optional[bool] = None) -> dict:
     """The cube of local days [first, last]: stored clean whole months, the rest live.
 
-    `split` is plan()'s answer when the caller has it already."""
+    `split` is plan()'s answer when the caller has it already; `reports` as in figure_cube."""
     stored, live = split or plan(session, first, last, now, zone)
     cube: dict = {}
     if stored:
         m = FigureMonth
         keys = [m.unit_id, m.category_id, m.poster_id, m.channel, m.kind]
         query = (sa.select(*keys, *[sa.func.sum(getattr(m, n)) for n in STORED])
-                 .where(m.month.in_(stored), _in_scope(m.unit_id, unit_ids)).group_by(*keys))
+                 .where(m.month.in_(stored), _in_scope(m.unit_id, unit_ids), _reports(m.is_report, reports))
+                 .group_by(*keys))
         for row in session.execute(query):
             _merge(cube, tuple(row[:5]), dict(zip(STORED, row[5:])))
     for start, end in live:
         period = local_period(start, end + timedelta(days=1), zone)
-        for key, figures in figure_cube(session, unit_ids, period, None).items():
+        for key, figures in figure_cube(session, unit_ids, period, None, reports).items():
             _merge(cube, _key(key), {n: getattr(figures, n) for n in STORED})
-    for key, figures in overdue_cube(session, unit_ids, now).items():
+    for key, figures in overdue_cube(session, unit_ids, now, reports).items():
         _merge(cube, _key(key), {"overdue_now": figures.overdue_now})
     return cube
 
 
 def volume_series(session: Session, unit_ids, first: date, last: date, grain: str, now: datetime,
-                  zone, split=None) -> list[tuple[date, int]]:
+                  zone, split=None, reports: Optional[bool] = None) -> list[tuple[date, int]]:
     """Cases filed per day, week or month of [first, last]; stored months answer for themselves."""
     if grain != "month":
         stored, live = [], [(first, min(last, now.astimezone(zone).date()))]
@@ -152,12 +156,13 @@ def volume_series(session: Session, unit_ids, first: date, last: date, grain: st
     counts: dict[date, int] = {}
     if stored:
         m = FigureMonth
-        query = (sa.select(m.month, sa.func.sum(m.volume)).where(m.month.in_(stored), _in_scope(m.unit_id, unit_ids))
+        query = (sa.select(m.month, sa.func.sum(m.volume))
+                 .where(m.month.in_(stored), _in_scope(m.unit_id, unit_ids), _reports(m.is_report, reports))
                  .group_by(m.month))
         counts.update({month: int(n or 0) for month, n in session.execute(query)})
     for start, end in live:
         period = local_period(start, end + timedelta(days=1), zone)
-        for day, n in volume_by_day(session, unit_ids, period, zone).items():
+        for day, n in volume_by_day(session, unit_ids, period, zone, reports).items():
             counts[day] = counts.get(day, 0) + n
     return buckets(first, last, grain, counts)
 

@@ -69,12 +69,24 @@ def test_csv_export_opens_in_excel_with_chinese_masked_phones_and_defused_formul
     assert session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(AuditEvent.action == "export_cases")) == 1
 
 
-def test_a_lead_exports_full_phones_as_xlsx(app, staff):
+def test_an_export_masks_phones_unless_asked_and_audits_each_one_shown(app, staff, session):
     _loop(app)
-    response = signed_in(app, "yangming-lead").get("/staff/export.xlsx?status=all")
-    sheet = load_workbook(io.BytesIO(response.get_data()), read_only=True).active
-    rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][0] == "受理码" and {r[-1] for r in rows[1:]} == {"13812345678"}
+    lead = signed_in(app, "yangming-lead")
+
+    def phones(url):
+        sheet = load_workbook(io.BytesIO(lead.get(url).get_data()), read_only=True).active
+        rows = list(sheet.iter_rows(values_only=True))
+        assert rows[0][0] == "受理码"
+        return [r[-1] for r in rows[1:]]
+
+    assert phones("/staff/export.xlsx?status=all") == ["138****5678"] * 2
+    assert phones("/staff/export.xlsx?status=all&phones=1") == ["13812345678"] * 2
+    session.rollback()
+    shown = session.scalars(sa.select(AuditEvent.target).where(AuditEvent.action == "export_phone")).all()
+    cases = session.scalars(sa.select(Suggestion.id)).all()
+    assert sorted(shown) == sorted(f"case:{i}" for i in cases)  # which cases, one row each
+    assert signed_in(app, "admin").get("/staff/export.csv?status=all&phones=1").get_data(as_text=True).count(
+        "13812345678") == 0  # an admin holds no case: never a phone in clear
 
 
 def test_dashboard_tables_export_with_the_same_figures(app, staff):

@@ -46,23 +46,23 @@ def _build(app):
         a = new(at(2))  # accepted and answered on time, satisfied: closed the first time
         services.accept_case(db.session, a, handler, at(3), cl)
         services.reply_to_case(db.session, a, handler, at(10), cl, DECISION)
-        services.rate_reply(db.session, a, Rating.SATISFIED, "", at(11))
+        services.rate_reply(db.session, a, Rating.SATISFIED, "", at(11), cl)
 
         b = new(at(2))  # accepted at the last minute, answered on the deadline day, reviewed
         services.accept_case(db.session, b, handler, b.accept_due_at - timedelta(minutes=1), cl)
         b.reply_due_at = b.due_at = datetime(2026, 12, 19, 0, 0, tzinfo=ZONE)  # due by the end of 18 Dec
         services.reply_to_case(db.session, b, handler, b.reply_due_at - timedelta(hours=1), cl, DECISION)
-        services.rate_reply(db.session, b, Rating.UNSATISFIED, "", at(20))
+        services.rate_reply(db.session, b, Rating.UNSATISFIED, "", at(20), cl)
         services.request_review(db.session, b, "不满意", at(20), cl)
         services.reply_to_case(db.session, b, reviewer, at(28), cl, DECISION)
-        services.rate_reply(db.session, b, Rating.BASICALLY, "", at(29))
+        services.rate_reply(db.session, b, Rating.BASICALLY, "", at(29), cl)
 
         c = new(at(28, month=11))  # filed in November, accepted late in December, still open
         services.accept_case(db.session, c, handler, c.accept_due_at + timedelta(days=1), cl)
 
         d = new(at(5))  # never accepted: overdue by the end of the month
         e = new(at(6))  # a duplicate merged into d: filed, not closed
-        services.merge_case(db.session, e, user["yangming-lead"], at(7), d)
+        services.merge_case(db.session, e, user["yangming-lead"], at(7), cl, d)
         new(at(31, 23))  # filed in the last hour of the period
         new(at(1, 0, month=1, year=2027))  # filed just after it
         new(at(3), poster="JT4P9X")  # another unit's case

@@ -65,3 +65,22 @@ def test_a_years_volume_chart_reads_the_stored_months(app, month):  # noqa: F811
         assert series[date(2026, 12, 1)] == 6 and series[date(2026, 11, 1)] == 1
         assert series == dict(volume_series(db.session, None, date(2026, 1, 1), date(2026, 12, 31), "month",
                                             datetime(2026, 12, 31, 23, 59, tzinfo=ZONE), ZONE))  # all live
+
+
+def test_stored_months_leave_reports_out_as_the_live_count_does(app, month):  # noqa: F811
+    with app.app_context():
+        cl = clocks(app.config)
+        dispatcher = db.session.scalars(sa.select(User).where(User.username == "dispatch")).one()
+        case = db.session.get(Suggestion, month["ids"][3])  # filed 5 Dec, never accepted
+        services.mark_report(db.session, case, dispatcher, datetime(2026, 12, 8, 10, tzinfo=ZONE), cl, "举报")
+        db.session.commit()
+        refresh(db.session, LATER, ZONE)
+        db.session.commit()
+        live = figure_cube(db.session, None, local_period(FIRST, date(2027, 1, 1), ZONE), LATER, reports=False)
+        stored = cube_for(db.session, None, FIRST, LAST, LATER, ZONE, reports=False)
+        _same(stored, live)
+        everything = cube_for(db.session, None, FIRST, LAST, LATER, ZONE)
+        assert rollup(everything, None)[None].volume == rollup(stored, None)[None].volume + 1
+        series = dict(volume_series(db.session, None, date(2026, 12, 1), date(2026, 12, 31), "month", LATER, ZONE,
+                                    reports=False))
+        assert series[date(2026, 12, 1)] == 5  # six filed in December, one of them a report

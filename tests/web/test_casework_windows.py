@@ -54,7 +54,7 @@ def test_review_is_open_until_the_thirtieth_day_and_never_after_re_review(app, c
     services.accept_case(db.session, case, user["yangming"], NOW, cl)
     services.reply_to_case(db.session, case, user["yangming"], NOW, cl, decision)
     end = case.window_ends_at
-    services.rate_reply(db.session, case, Rating.UNSATISFIED, "", end - MICRO)
+    services.rate_reply(db.session, case, Rating.UNSATISFIED, "", end - MICRO, cl)
     with pytest.raises(services.Refused) as late:
         services.request_review(db.session, case, "no", end, cl)
     assert late.value.reason == "window"
@@ -63,7 +63,7 @@ def test_review_is_open_until_the_thirtieth_day_and_never_after_re_review(app, c
 
     later = end + timedelta(days=1)
     services.reply_to_case(db.session, case, user["yuyao-supervisor"], later, cl, decision)
-    services.rate_reply(db.session, case, Rating.UNSATISFIED, "", later)
+    services.rate_reply(db.session, case, Rating.UNSATISFIED, "", later, cl)
     services.request_review(db.session, case, "still no", later, cl)
     assert case.unit.name == "宁波市"
     services.reply_to_case(db.session, case, user["ningbo-supervisor"], later, cl, decision)
@@ -74,18 +74,58 @@ def test_review_is_open_until_the_thirtieth_day_and_never_after_re_review(app, c
     db.session.rollback()
 
 
-def test_an_extension_is_granted_once_and_only_up_to_thirty_days(app, ctx):
+def test_an_extension_is_asked_by_the_handler_and_decided_by_the_lead_once(app, ctx):
+    cl, user = ctx
+    handler, lead = user["yangming"], user["yangming-lead"]
+    case = _new_case(app)
+    services.accept_case(db.session, case, handler, NOW, cl)
+    due = case.reply_due_at
+    with pytest.raises(services.Refused) as too_long:
+        services.request_extension(db.session, case, handler, NOW, cl, cl.max_extension_days + 1, "太久")
+    assert too_long.value.reason == "days"
+    with pytest.raises(services.Refused) as not_hers:
+        services.extend_case(db.session, case, handler, NOW, cl, 10, "自己批")
+    assert not_hers.value.reason == "role"  # a handler asks; only the lead extends
+    services.request_extension(db.session, case, handler, NOW, cl, 20, "需要现场勘测")
+    with pytest.raises(services.Refused) as twice:
+        services.request_extension(db.session, case, handler, NOW, cl, 5, "再要")
+    assert twice.value.reason == "pending"
+    event = services.extend_case(db.session, case, lead, NOW, cl, None, "")  # approves as asked
+    assert case.reply_due_at == due + timedelta(days=20) and case.extension_days == 20
+    assert event.public and event.message == "需要现场勘测"  # the citizen sees the reason
+    assert case.extension_request_days is None
+    for step, who in ((services.request_extension, handler), (services.extend_case, lead)):
+        with pytest.raises(services.Refused) as again:
+            step(db.session, case, who, NOW, cl, 1, "再延")
+        assert again.value.reason == "once"
+    db.session.rollback()
+
+
+def test_a_refused_request_leaves_the_deadline_and_the_lead_may_still_decide(app, ctx):
     cl, user = ctx
     case = _new_case(app)
     services.accept_case(db.session, case, user["yangming"], NOW, cl)
-    with pytest.raises(services.Refused):
-        services.extend_case(db.session, case, user["yangming-lead"], NOW, cl, 31, "太久")
     due = case.reply_due_at
-    services.extend_case(db.session, case, user["yangming-lead"], NOW, cl, 30, "现场勘测")
-    assert case.reply_due_at == due + timedelta(days=30)
-    with pytest.raises(services.Refused) as again:
-        services.extend_case(db.session, case, user["yangming-lead"], NOW, cl, 1, "再延")
-    assert again.value.reason == "once"
+    with pytest.raises(services.Refused) as nothing:
+        services.refuse_extension(db.session, case, user["yangming-lead"], NOW, cl, "不必")
+    assert nothing.value.reason == "no_request"
+    services.request_extension(db.session, case, user["yangming"], NOW, cl, 10, "材料不全")
+    event = services.refuse_extension(db.session, case, user["yangming-lead"], NOW, cl, "可以按期办结")
+    assert case.reply_due_at == due and not event.public and case.extension_request_days is None
+    services.extend_case(db.session, case, user["yangming-lead"], NOW, cl, cl.max_extension_days, "汛期")
+    assert case.reply_due_at == due + timedelta(days=cl.max_extension_days)
+    db.session.rollback()
+
+
+def test_another_units_lead_may_not_extend(app, ctx):
+    cl, user = ctx
+    case = _new_case(app)
+    services.accept_case(db.session, case, user["yangming"], NOW, cl)
+    other_lead = user["yangming-lead"]
+    other_lead.unit_id = _unit("330281-JT").id  # a lead, but of another unit
+    with pytest.raises(services.Refused) as refused:
+        services.extend_case(db.session, case, other_lead, NOW, cl, 5, "越权")
+    assert refused.value.reason == "unit"
     db.session.rollback()
 
 
@@ -95,15 +135,19 @@ def test_a_report_cannot_be_forwarded_to_an_ordinary_unit(app, ctx):
     services.mark_report(db.session, case, user["yangming"], NOW, cl, "举报")
     with pytest.raises(services.Refused) as refused:
         services.forward_case(db.session, case, user["dispatch"], NOW, cl, _unit("330281-YM"), "转")
-    assert refused.value.reason == "report"
+    assert refused.value.reason == "report_target"
     db.session.rollback()
 
 
-def test_urging_waits_until_three_days_before_the_deadline(app, ctx):
+def test_urging_opens_on_the_first_local_day_counted_as_due_soon(app, ctx):
     cl, user = ctx
     case = _new_case(app)
-    with pytest.raises(services.Refused):
-        services.urge_case(db.session, case, user["yuyao-supervisor"], NOW, "快办")
-    services.urge_case(db.session, case, user["yuyao-supervisor"], case.due_at - timedelta(days=3), "快办")
+    last_day = cl.calendar.local_date(case.due_at - MICRO)
+    opens = cl.calendar.end_of(last_day - timedelta(days=cl.due_soon_days + 1))  # start of that day
+    with pytest.raises(services.Refused) as early:
+        services.urge_case(db.session, case, user["yuyao-supervisor"], opens - MICRO, cl, "快办")
+    assert early.value.reason == "not_due"
+    services.urge_case(db.session, case, user["yuyao-supervisor"], opens, cl, "快办")
     assert case.urge_count == 1
+    assert cl.is_due_soon(case.due_at, opens) and not cl.is_due_soon(case.due_at, opens - MICRO)
     db.session.rollback()

@@ -4,7 +4,7 @@ import re
 import sqlalchemy as sa
 
 from app.domain.workflow import CaseState, Stage
-from app.models import CaseEvent, OrgUnit, Suggestion
+from app.models import AuditEvent, CaseEvent, OrgUnit, Suggestion
 from tests.web.helpers import text_of
 from tests.web.staff_helpers import act, citizen_post, file_case, signed_in
 
@@ -53,8 +53,9 @@ def test_the_whole_loop_closes_after_a_final_re_review(app, staff, session):
     city = signed_in(app, "ningbo-supervisor")
     assert act(city, case_id, "reply", **DECISION).status_code == 303
     tracking = text_of(app.test_client().get(f"/t/{token}"))
-    assert "复核意见为最终意见" in tracking or "最终" in tracking
-    assert "申请复核" not in tracking  # nothing after re-review
+    assert "本复核意见为最终意见" in tracking
+    page = app.test_client().get(f"/t/{token}").get_data(as_text=True)
+    assert f"/t/{token}/review" not in page and "申请复查。" not in tracking  # nothing after re-review
     assert citizen_post(app, token, "rate", rating="unsatisfied").status_code == 303
     case = _case(session, case_id)
     assert case.status is CaseState.CLOSED and case.closed_at is not None
@@ -143,21 +144,38 @@ def test_a_lead_extends_once_and_the_citizen_sees_why(app, staff, session):
     assert "extend" not in re.findall(r"/cases/\d+/(\w+)", handler.get(f"/staff/cases/{case_id}").get_data(as_text=True))
 
 
-def test_a_lead_reveals_a_phone_and_the_reveal_is_audited(app, staff, session):
+def test_the_unit_holding_a_case_reveals_its_phone_one_audited_click_at_a_time(app, staff, session):
     _, case_id = file_case(app)
-    lead = signed_in(app, "yangming-lead")
-    page = lead.get(f"/staff/cases/{case_id}").get_data(as_text=True)
-    assert "138****5678" in page and "13812345678" not in page
-    handler_page = signed_in(app, "yangming").get(f"/staff/cases/{case_id}").get_data(as_text=True)
-    assert "reveal_phone" not in handler_page
-    from tests.conftest import hidden_fields  # noqa: F401
-
-    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    revealed = lead.post(f"/staff/cases/{case_id}/reveal_phone", data={"csrf_token": csrf})
-    assert "13812345678" in revealed.get_data(as_text=True)
+    for username in ("yangming", "yangming-lead"):  # the handler who calls back, and the lead
+        person = signed_in(app, username)
+        page = person.get(f"/staff/cases/{case_id}").get_data(as_text=True)
+        assert "138****5678" in page and "13812345678" not in page  # masked until asked
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        assert f"/staff/cases/{case_id}/reveal_phone" in page
+        revealed = person.post(f"/staff/cases/{case_id}/reveal_phone", data={"csrf_token": csrf})
+        assert revealed.status_code == 200 and "13812345678" in revealed.get_data(as_text=True)
     session.rollback()
+    audited = session.scalars(sa.select(AuditEvent.username).where(
+        AuditEvent.action == "reveal_phone", AuditEvent.target == f"case:{case_id}")).all()
+    assert sorted(audited) == ["yangming", "yangming-lead"]
     actions = [e.action.value for e in session.scalars(sa.select(CaseEvent).where(CaseEvent.suggestion_id == case_id))]
-    assert "reveal_phone" in actions
+    assert actions.count("reveal_phone") == 2
+
+
+def test_who_oversees_but_does_not_hold_the_case_sees_it_masked(app, staff, session):
+    _, case_id = file_case(app)
+    why = {"yuyao-supervisor": "只有案件所在单位的工作人员可以查看电话号码", "admin": "您的角色无权进行此操作"}
+    for username in why:  # they see the case, but do not call back
+        person = signed_in(app, username)
+        page = person.get(f"/staff/cases/{case_id}").get_data(as_text=True)
+        assert "138****5678" in page and f"/staff/cases/{case_id}/reveal_phone" not in page
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        refused = person.post(f"/staff/cases/{case_id}/reveal_phone", data={"csrf_token": csrf})
+        assert refused.status_code == 403 and "13812345678" not in refused.get_data(as_text=True)
+        assert why[username] in text_of(refused)
+    session.rollback()
+    assert session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)
+                          .where(AuditEvent.action == "reveal_phone")) == 0
 
 
 def test_a_marked_report_leaves_the_unit_for_the_dispatch_centre(app, staff, session):

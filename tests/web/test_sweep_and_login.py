@@ -5,6 +5,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask.testing import FlaskCliRunner
 
+from app.config import clocks
 from app.core.db import utcnow
 from app.models import AuditEvent, CaseEvent, Suggestion, User
 from app.services import sweep
@@ -58,7 +59,7 @@ def test_two_sweeps_at_once_do_the_work_once(app, staff, session):
             from app.core.extensions import db
 
             start.wait()
-            results.append(sweep(db.session, utcnow()))
+            results.append(sweep(db.session, utcnow(), clocks(app.config)))
             db.session.commit()
 
     threads = [threading.Thread(target=run) for _ in range(2)]

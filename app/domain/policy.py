@@ -1,0 +1,188 @@
+"""May this person take this action on this case now? The one answer pages and services share.
+
+`refusal(actor, case, action, now, clocks)` returns None when the action is allowed, else a
+short reason the views translate. The case page offers exactly the actions whose refusal is
+None; every service step raises from the same call. Standard library only: `actor` is
+anything with `role` and `unit_id` (a staff User, or `Citizen`/`System` below), `case`
+anything with the fields of a case (a Suggestion).
+
+What is checked, in order:
+1. the transition table (app/domain/workflow.py): the state and the role;
+2. report and accusation cases (检举控告, Art. 30): only the dispatch centre and supervisors;
+3. the unit: steps that act for the unit holding the case need one of its people (the
+   dispatch centre may act on any case: it triages);
+4. each action's own window or precondition (a forward's 5 working days to object, one
+   extension per case, a rating window, a duty due soon enough to urge).
+"""
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Optional, Protocol
+
+from app.domain.deadlines import Clocks
+from app.domain.workflow import (
+    CITIZEN, SYSTEM, Action, Rating, Role, Stage, TransitionError, transition,
+)
+
+
+class ActorLike(Protocol):
+    role: object
+    unit_id: Optional[int]
+
+
+@dataclass(frozen=True)
+class Party:
+    """Someone who is not staff: the citizen of the case, or the system's own timers."""
+
+    role: str
+    unit_id: Optional[int] = None
+
+
+CITIZEN_PARTY = Party(CITIZEN)
+SYSTEM_PARTY = Party(SYSTEM)
+
+# Steps taken for the unit holding the case; the dispatch centre may take them on any case.
+UNIT_BOUND = frozenset({
+    Action.ACCEPT, Action.REJECT, Action.FORWARD, Action.RETURN, Action.REPLY, Action.ASSIGN,
+    Action.REQUEST_EXTENSION, Action.EXTEND, Action.REFUSE_EXTENSION, Action.MERGE,
+})
+# Who handles a report or accusation at all (Art. 30): never the unit it may accuse.
+REPORT_ROLES = frozenset({Role.DISPATCHER, Role.SUPERVISOR})
+# Who may see a citizen's phone: the people of the unit holding the case, who must call back.
+PHONE_ROLES = frozenset({Role.HANDLER, Role.LEAD, Role.DISPATCHER, Role.SUPERVISOR})
+
+
+class Area(str, enum.Enum):
+    """A part of the staff view that only some roles open (the inbox and cases are everyone's,
+    scoped by app/services/access.py)."""
+
+    FILE_FOR_CITIZEN = "file_for_citizen"  # counter and hotline cases
+    DASHBOARD = "dashboard"  # statistics, a unit's page, their exports
+    SUPERVISION = "supervision"  # overdue and due-soon cases to urge (督办)
+    POSTERS = "posters"  # posted codes and their print files
+
+
+POSTERS_OF_SUBTREE = frozenset({Role.ADMIN})  # an admin manages the posters of their whole subtree
+POSTERS_OF_OWN_UNIT = frozenset({Role.LEAD})  # a lead, those of their own unit
+AREA_ROLES = {
+    Area.FILE_FOR_CITIZEN: frozenset({Role.HANDLER, Role.LEAD, Role.DISPATCHER}),
+    Area.DASHBOARD: frozenset({Role.LEAD, Role.SUPERVISOR, Role.ADMIN}),
+    Area.SUPERVISION: frozenset({Role.SUPERVISOR}),
+    Area.POSTERS: POSTERS_OF_SUBTREE | POSTERS_OF_OWN_UNIT,
+}
+
+
+def may_open(actor: ActorLike, area: Area | str) -> bool:
+    """Whether `actor`'s role opens this part of the staff view (others get a 404)."""
+    return actor.role in AREA_ROLES[Area(area)]
+
+
+def refusal(actor: ActorLike, case, action: Action, now: datetime, clocks: Clocks) -> Optional[str]:
+    """Why `actor` may not take `action` on `case` at `now`, or None if they may."""
+    try:
+        transition(case.status, action, actor.role)
+    except TransitionError as error:
+        return error.reason
+    staff = isinstance(actor.role, Role)
+    if staff and case.is_report and actor.role not in REPORT_ROLES:
+        return "report"
+    if staff and action in UNIT_BOUND and actor.role is not Role.DISPATCHER and case.unit_id != actor.unit_id:
+        return "unit"
+    check = _CHECKS.get(action)
+    return check(actor, case, now, clocks) if check else None
+
+
+def allowed_actions(actor: ActorLike, case, actions, now: datetime, clocks: Clocks) -> list[Action]:
+    """The actions of `actions` that `actor` may take now, in the order given."""
+    return [a for a in actions if refusal(actor, case, a, now, clocks) is None]
+
+
+def may_see_phone(actor: ActorLike, case) -> bool:
+    """A citizen's phone is for the people of the unit holding the case (who call back): its
+    handlers, its lead, the dispatch centre while it holds the case, and the supervisors
+    when their unit holds it for review. Always masked until revealed; every reveal audited."""
+    return (actor.role in PHONE_ROLES and actor.unit_id == case.unit_id
+            and (not case.is_report or actor.role in REPORT_ROLES))
+
+
+def _return(actor, case, now, clocks):
+    if case.return_due_at is None:
+        return "not_forwarded"  # only a forwarded case can be sent back
+    return "window" if now >= case.return_due_at else None
+
+
+def _first_answer_open(case) -> Optional[str]:
+    if case.stage is not Stage.FIRST or case.reply_due_at is None:
+        return "state"
+    if case.extension_days:
+        return "once"
+    return None
+
+
+def _request_extension(actor, case, now, clocks):
+    if clocks.max_extension_days < 1:
+        return "no_extensions"
+    return _first_answer_open(case) or ("pending" if case.extension_request_days else None)
+
+
+def _extend(actor, case, now, clocks):
+    if clocks.max_extension_days < 1:
+        return "no_extensions"
+    return _first_answer_open(case)
+
+
+def _refuse_extension(actor, case, now, clocks):
+    return None if case.extension_request_days else "no_request"
+
+
+def _urge(actor, case, now, clocks):
+    return None if clocks.needs_attention(case.due_at, now) else "not_due"
+
+
+def _stays_itself(actor, case, now, clocks):
+    # A report goes to no other unit (the one dispatch centre keeps it: Art. 30) and is
+    # merged into nothing: a master's answer would reach the accuser from the accused.
+    return "report_target" if case.is_report else None
+
+
+def _mark_report(actor, case, now, clocks):
+    return "state" if case.is_report else None
+
+
+def _reveal_phone(actor, case, now, clocks):
+    if not may_see_phone(actor, case):
+        return "phone"
+    return None if case.citizen_phone else "no_phone"
+
+
+def _window_open(case, now) -> bool:
+    return case.window_ends_at is not None and now < case.window_ends_at
+
+
+def _rate(actor, case, now, clocks):
+    if case.rated_at is not None:
+        return "rated"
+    return None if _window_open(case, now) else "window"
+
+
+def _request_review(actor, case, now, clocks):
+    if case.stage is Stage.RE_REVIEW:
+        return "final"
+    if case.rating is not Rating.UNSATISFIED:
+        return "rate_first"
+    return None if _window_open(case, now) else "window"
+
+
+def _close(actor, case, now, clocks):
+    if actor.role == SYSTEM and _window_open(case, now):
+        return "window"  # the timers close a replied case only once its window is over
+    return None
+
+
+_CHECKS = {
+    Action.RETURN: _return, Action.FORWARD: _stays_itself, Action.MERGE: _stays_itself,
+    Action.REQUEST_EXTENSION: _request_extension, Action.EXTEND: _extend,
+    Action.REFUSE_EXTENSION: _refuse_extension, Action.URGE: _urge, Action.MARK_REPORT: _mark_report,
+    Action.REVEAL_PHONE: _reveal_phone, Action.RATE: _rate, Action.REQUEST_REVIEW: _request_review,
+    Action.CLOSE: _close,
+}
