@@ -14,14 +14,14 @@ POT = ROOT / "messages.pot"
 
 
 def _pybabel(*args: str) -> None:
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True)
+    # From the project root, so the catalogs name source files by their path in the repository.
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True, cwd=ROOT)
 
 
 @translate.command("extract")
 def extract_command():
     """Extract every marked string into messages.pot and merge it into the catalogs."""
-    _pybabel("extract", "-F", str(ROOT / "babel.cfg"), "-k", "_l", "--sort-by-file",
-             "-o", str(POT), str(ROOT / "app"))
+    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--sort-by-file", "-o", str(POT), "app")
     _pybabel("update", "-i", str(POT), "-d", str(TRANSLATIONS), "--no-fuzzy-matching")
 
 

@@ -1,11 +1,20 @@
 """The whole loop through the test client: submit, forward, accept, reply, review, re-review, close."""
 import re
+from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
 from app.domain.workflow import CaseState, Stage
 from app.models import AuditEvent, CaseEvent, OrgUnit, Suggestion
 from tests.web.helpers import text_of
+
+ZONE = ZoneInfo("Asia/Shanghai")
+
+
+def text_of_html(html):
+    import re as _re
+    return _re.sub(r"\s+", " ", _re.sub(r"<[^>]+>", " ", html))
 from tests.web.staff_helpers import act, citizen_post, file_case, signed_in
 
 DECISION = {"claim": "路灯损坏要求修复", "facts": "经查，新建路3号路灯线路老化。", "decision": "已于当日更换线路并恢复照明。",
@@ -118,16 +127,24 @@ def test_a_forwarded_case_can_be_sent_back_to_the_dispatch_centre(app, staff, se
     assert _case(session, case_id).unit.kind == "dispatch"
 
 
-def test_merged_citizens_see_the_masters_reply(app, staff, session):
+def test_merged_citizens_see_the_masters_status_deadline_and_reply_but_not_its_code(app, staff, session):
     master_token, master_id = file_case(app)
     dup_token, dup_id = file_case(app)
     lead = signed_in(app, "yangming-lead")
-    master_code = _case(session, master_id).receipt_code
+    master = _case(session, master_id)
+    master_code = master.receipt_code
+    grouped = f"{master_code[:3]}-{master_code[3:6]}-{master_code[6:]}"
     assert act(lead, dup_id, "merge", master_code=master_code).status_code == 303
     act(lead, master_id, "accept")
+    due = _case(session, master_id).reply_due_at
+    waiting = text_of(app.test_client().get(f"/t/{dup_token}"))
+    assert "状态： 办理中" in waiting and "合并办理" in waiting  # the master's state, and why
+    last_day = (due.astimezone(ZONE) - timedelta(microseconds=1)).date().isoformat()
+    assert f"答复期限 {last_day}" in waiting
     act(lead, master_id, "reply", **DECISION)
-    page = text_of(app.test_client().get(f"/t/{dup_token}"))
-    assert DECISION["decision"] in page and "合并" in page
+    page = app.test_client().get(f"/t/{dup_token}").get_data(as_text=True)
+    assert DECISION["decision"] in page and "状态： 已答复" in text_of_html(page)
+    assert master_code not in page and grouped not in page  # another citizen's key to their case
 
 
 def test_a_lead_extends_once_and_the_citizen_sees_why(app, staff, session):
@@ -207,3 +224,19 @@ def test_staff_file_a_counter_case_and_print_the_slip(app, staff, session):
     case = session.scalars(sa.select(Suggestion)).one()
     assert case.channel.value == "counter" and len(pin) == 6
     assert app.test_client().get(url.replace("https://yima.example.gov.cn", "")).status_code == 200
+
+
+def test_a_citizen_reading_english_is_told_the_reviewing_units_english_name(app, staff):
+    token, case_id = file_case(app)
+    handler = signed_in(app, "yangming")
+    act(handler, case_id, "accept")
+    act(handler, case_id, "reply", **DECISION)
+    citizen = app.test_client()
+    html = citizen.get("/track?lang=en").get_data(as_text=True)
+    csrf = re.search(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"', html).group(1)
+    citizen.post(f"/t/{token}/rate", data={"csrf_token": csrf, "rating": "unsatisfied"})
+    page = citizen.post(f"/t/{token}/review", data={"csrf_token": csrf, "reason": "Still dark"},
+                        follow_redirects=True)
+    text = text_of(page)
+    assert "Your request for review has been sent to Yuyao City." in text
+    assert "余姚市" not in text.split("Your request")[1][:40]
