@@ -19,7 +19,7 @@ from app.domain import codes
 from app.domain.policy import POSTERS_OF_OWN_UNIT, POSTERS_OF_SUBTREE
 from app.models import Category, OrgUnit, Poster, User
 from app.services.audit import record_audit
-from app.services.access import subtree_ids
+from app.services.access import sees_reports, subtree_ids
 from app.services.errors import NotFound, Refused
 from app.stats.figures import Period, cases_by_poster, scans_by_poster
 from qr.print_layout import PosterSpec
@@ -170,7 +170,7 @@ def poster_stats(session: Session, user: User, date_from: datetime, date_to: dat
     managed = sa.select(Poster.id).where(Poster.unit_id.in_(poster_unit_ids(session, user)))
     period = Period(date_from, date_to)
     scans = scans_by_poster(session, managed, period)  # the dashboard's definitions, not copies
-    submissions = cases_by_poster(session, managed, period)
+    submissions = cases_by_poster(session, managed, period, None if sees_reports(user) else False)
     return {pid: PosterStats(scans.get(pid, 0), submissions.get(pid, 0))
             for pid in scans.keys() | submissions.keys()}
 

@@ -230,10 +230,11 @@ def scans_by_poster(session: Session, poster_ids, period: Period) -> dict[int, i
     return dict(session.execute(query).all())
 
 
-def cases_by_poster(session: Session, poster_ids, period: Period) -> dict[int, int]:
+def cases_by_poster(session: Session, poster_ids, period: Period, reports: Optional[bool] = None) -> dict[int, int]:
     """Cases filed from each poster in the period, whichever unit holds them now."""
     query = (sa.select(Suggestion.poster_id, sa.func.count())
-             .where(Suggestion.poster_id.is_not(None), period.holds(Suggestion.created_at))
+             .where(Suggestion.poster_id.is_not(None), _reports(Suggestion.is_report, reports),
+                    period.holds(Suggestion.created_at))
              .group_by(Suggestion.poster_id))
     if poster_ids is not None:
         query = query.where(Suggestion.poster_id.in_(poster_ids))

@@ -2,6 +2,7 @@
 in lists, searches, counts, a unit's page, the figures, the charts or any export."""
 import csv
 import io
+import re
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -74,6 +75,9 @@ def test_a_report_is_invisible_to_an_admin_and_a_lead_everywhere(app, staff):
     assert figures["收件量"] == "1" and figures["满意率"] == ""  # the report is neither filed nor rated here
     lead = signed_in(app, "yangming-lead")
     assert SECRET not in lead.get("/staff/?status=all").get_data(as_text=True)
+    posters = lead.get("/staff/posters").get_data(as_text=True)  # the report was filed from YMQ2K8
+    row = re.search(r"YMQ2K8.*?</tr>", posters, re.S).group(0)
+    assert re.search(r'class="num submissions">(\d+)<', row).group(1) == "0"
 
 
 def test_a_supervisor_sees_and_counts_the_report(app, staff):
