@@ -88,9 +88,8 @@ def test_random_receipt_codes_reveal_nothing(client, fill_form):
     for i in range(8):
         body = codes.new_receipt_code()[:8] + "2"  # usually a wrong check character
         response = client.post("/track", data={**fill, "code": body, "pin": "000000"})
-        assert response.status_code in (404, 429)
-        if response.status_code == 404:
-            pages.add(response.get_data(as_text=True).replace(body, "").split("<form", 1)[1][:400])
+        assert response.status_code == 404  # eight lookups, under the limit of ten
+        pages.add(response.get_data(as_text=True).replace(body, "").split("<form", 1)[1][:400])
     assert len(pages) == 1  # a bad check character and an unknown code read alike
 
 
@@ -110,4 +109,4 @@ def test_a_reply_is_rated_once_and_follow_ups_are_throttled(app, staff, session)
         answers = [citizen_post(app, token, "follow-up", text=f"补充{i}").status_code for i in range(8)]
     finally:
         app.config["FEEDBACK_RATE_LIMIT"] = "20 per hour"
-    assert answers.count(429) >= 3 and 429 not in answers[:1]
+    assert answers == [303] * 5 + [429] * 3

@@ -11,9 +11,11 @@ import sqlalchemy as sa
 from app.domain.workflow import STAFF_ACTIONS, CaseState, Role, allowed
 from app.models import CaseEvent, OrgUnit, Reply, Suggestion, User
 from tests.conftest import hidden_fields
-from tests.web.helpers import VALID
+from tests.web.helpers import VALID, text_of
 from tests.web.staff_helpers import CSRF_ANY, act, citizen_post, file_case, signed_in
 
+NOT_NOW = "该事项当前状态下无法进行此操作。"
+RATE_FIRST = "请先将答复评价为“不满意”。"
 SAME_TREE = ["yangming", "yangming-lead", "dispatch", "yuyao-supervisor", "ningbo-supervisor", "admin"]
 
 
@@ -67,23 +69,30 @@ def test_workflow_steps_cannot_be_skipped(app, staff, session):
     handler, lead = signed_in(app, "yangming"), signed_in(app, "yangming-lead")
     before = snapshot(session, case_id)
     # Staff: reply, extend, assign-free steps before the case was accepted.
-    assert act(handler, case_id, "reply", body="已处理").status_code in (400, 409)
-    assert act(lead, case_id, "extend", days="30", message="复杂").status_code in (400, 409)
+    for refused in (act(handler, case_id, "reply", body="已处理"), act(lead, case_id, "extend", days="30", message="复杂")):
+        assert refused.status_code == 409 and NOT_NOW in text_of(refused)
     # The citizen: rate or ask for review before any reply; review before rating.
+    # Refused, though with the words for a rating window that has passed (rate_reply checks the
+    # window first): misleading for a case not yet answered, reported to the app's maintainers.
     assert citizen_post(app, token, "rate", rating="satisfied").status_code == 409
-    assert citizen_post(app, token, "review", reason="不满意").status_code == 409
+    premature = citizen_post(app, token, "review", reason="不满意")
+    assert premature.status_code == 409 and RATE_FIRST in text_of(premature)
     assert snapshot(session, case_id) == before
     assert act(handler, case_id, "accept").status_code == 303
     assert act(handler, case_id, "reply", body="已修复路灯").status_code == 303
-    assert citizen_post(app, token, "review", reason="没修好").status_code == 409  # rate first
+    early = citizen_post(app, token, "review", reason="没修好")
+    assert early.status_code == 409 and RATE_FIRST in text_of(early)
     assert citizen_post(app, token, "rate", rating="satisfied").status_code == 303
     closed = snapshot(session, case_id)
     assert closed[1] is CaseState.CLOSED
     # A closed case: no further staff step, no second rating, no review.
     for action in ("accept", "reply", "forward", "reject"):
-        assert act(handler, case_id, action, message="再来", body="再答", unit="1").status_code in (400, 409)
-    assert citizen_post(app, token, "rate", rating="unsatisfied").status_code == 409
-    assert citizen_post(app, token, "review", reason="再查").status_code == 409
+        refused = act(handler, case_id, action, message="再来", body="再答", unit="1")
+        assert refused.status_code == 409 and NOT_NOW in text_of(refused), action
+    rated = citizen_post(app, token, "rate", rating="unsatisfied")
+    assert rated.status_code == 409 and "该答复已评价。" in text_of(rated)
+    reviewed = citizen_post(app, token, "review", reason="再查")
+    assert reviewed.status_code == 409 and RATE_FIRST in text_of(reviewed)
     assert snapshot(session, case_id) == closed
 
 
