@@ -1,6 +1,4 @@
 """The audit trail: sign-ins, failures, refused staff pages, phone reveals, exports."""
-import re
-
 import sqlalchemy as sa
 
 from app.models import AuditEvent
@@ -27,7 +25,7 @@ def test_another_units_case_is_a_404_and_an_audited_denial(app, staff, session):
     assert outsider.get(f"/staff/cases/{case_id}").status_code == 404
     [denial] = _audit(session, "access_denied")
     assert (denial.username, denial.target) == ("jiaotong", f"/staff/cases/{case_id}")
-    assert "404" in denial.detail
+    assert denial.detail == "GET staff.case 404"
 
 
 def test_a_lower_roles_page_is_an_audited_denial(app, staff, session):
@@ -54,7 +52,7 @@ def test_phone_reveals_are_audited(app, staff, session):
     html = lead.get(f"/staff/cases/{case_id}").get_data(as_text=True)
     response = lead.post(f"/staff/cases/{case_id}/reveal_phone",
                          data={"csrf_token": CSRF_ANY.search(html).group(1)})
-    assert re.search(r"138\s?1234\s?5678|13812345678", response.get_data(as_text=True))
+    assert '<span class="phone">13812345678</span>' in response.get_data(as_text=True)
     [reveal] = _audit(session, "reveal_phone")
     assert (reveal.username, reveal.target) == ("yangming-lead", f"case:{case_id}")
 
