@@ -5,11 +5,11 @@ import sqlalchemy as sa
 
 from app.domain.workflow import CaseState, Stage
 from app.models import CaseEvent, OrgUnit, Suggestion
+from tests.conftest import REPLY
 from tests.web.helpers import text_of
 from tests.web.staff_helpers import act, citizen_post, file_case, signed_in
 
-DECISION = {"claim": "路灯损坏要求修复", "facts": "经查，新建路3号路灯线路老化。", "decision": "已于当日更换线路并恢复照明。",
-            "basis": "《城市照明管理规定》第十条"}
+DECISION = {part: getattr(REPLY, part) for part in ("claim", "facts", "decision", "basis")}  # the reply form's fields
 
 
 def _unit_id(session, code):
@@ -74,67 +74,60 @@ def test_the_whole_loop_closes_after_a_final_re_review(app, staff, session):
     assert tracking_page.get_data(as_text=True).count("<strong>已答复</strong>") == 3  # one entry per answer
 
 
-def test_a_satisfied_rating_closes_the_case(app, staff, session):
-    token, case_id = file_case(app)
-    handler = signed_in(app, "yangming")
-    act(handler, case_id, "accept")
-    act(handler, case_id, "reply", **DECISION)
+def test_a_satisfied_rating_closes_the_case(app, staff, make_receipt, session):
+    receipt = make_receipt("replied")
+    token, case_id = receipt.token, receipt.suggestion.id
     page = text_of(app.test_client().get(f"/t/{token}"))
     assert DECISION["decision"] in page and "查明事实" in page
     assert citizen_post(app, token, "rate", rating="satisfied").status_code == 303
     assert _case(session, case_id).status is CaseState.CLOSED
 
 
-def test_a_complaint_reply_without_its_decision_parts_is_refused_and_text_kept(app, staff, session):
-    _, case_id = file_case(app)
+def test_a_complaint_reply_without_its_decision_parts_is_refused_and_text_kept(app, staff, make_case, session):
+    case_id = make_case("accepted").id
     handler = signed_in(app, "yangming")
-    act(handler, case_id, "accept")
     response = act(handler, case_id, "reply", claim="诉求", facts="", decision="已处理", basis="")
     assert response.status_code == 400
     assert "已处理" in response.get_data(as_text=True)
     assert _case(session, case_id).status is CaseState.ACCEPTED
 
 
-def test_a_suggestion_gets_a_plain_reply(app, staff, session):
-    token, case_id = file_case(app, kind="suggestion")
+def test_a_suggestion_gets_a_plain_reply(app, staff, make_receipt):
+    receipt = make_receipt("accepted", kind="suggestion")
+    token, case_id = receipt.token, receipt.suggestion.id
     handler = signed_in(app, "yangming")
-    act(handler, case_id, "accept")
     assert act(handler, case_id, "reply", body="感谢您的建议，已纳入明年计划。").status_code == 303
     assert "已纳入明年计划" in text_of(app.test_client().get(f"/t/{token}"))
 
 
-def test_reject_shows_the_reason_to_the_citizen(app, staff, session):
-    token, case_id = file_case(app)
+def test_reject_shows_the_reason_to_the_citizen(app, staff, make_receipt, session):
+    receipt = make_receipt()
+    token, case_id = receipt.token, receipt.suggestion.id
     handler = signed_in(app, "yangming")
     assert act(handler, case_id, "reject", message="属于诉讼程序，请向法院起诉").status_code == 303
     assert "请向法院起诉" in text_of(app.test_client().get(f"/t/{token}"))
     assert _case(session, case_id).status is CaseState.REJECTED
 
 
-def test_a_forwarded_case_can_be_sent_back_to_the_dispatch_centre(app, staff, session):
-    _, case_id = file_case(app, path="/submit", category="0")
-    act(signed_in(app, "dispatch"), case_id, "forward", unit=_unit_id(session, "330281-JT"), message="道路事项")
+def test_a_forwarded_case_can_be_sent_back_to_the_dispatch_centre(app, staff, make_case, session):
+    case_id = make_case(poster=None, forward_to="330281-JT").id  # by the dispatch centre
     traffic = signed_in(app, "jiaotong")
     assert act(traffic, case_id, "return", message="不属于本局职责").status_code == 303
     assert _case(session, case_id).unit.kind == "dispatch"
 
 
-def test_merged_citizens_see_the_masters_reply(app, staff, session):
-    master_token, master_id = file_case(app)
-    dup_token, dup_id = file_case(app)
-    lead = signed_in(app, "yangming-lead")
-    master_code = _case(session, master_id).receipt_code
-    assert act(lead, dup_id, "merge", master_code=master_code).status_code == 303
-    act(lead, master_id, "accept")
-    act(lead, master_id, "reply", **DECISION)
-    page = text_of(app.test_client().get(f"/t/{dup_token}"))
+def test_merged_citizens_see_the_masters_reply(app, staff, make_case, make_receipt):
+    master = make_case("accepted")
+    duplicate = make_receipt("merged", master=master)
+    act(signed_in(app, "yangming-lead"), master.id, "reply", **DECISION)
+    page = text_of(app.test_client().get(f"/t/{duplicate.token}"))
     assert DECISION["decision"] in page and "您反映的事项已与同一问题的事项合并办理，答复内容显示如下。" in page
 
 
-def test_a_lead_extends_once_and_the_citizen_sees_why(app, staff, session):
-    token, case_id = file_case(app)
+def test_a_lead_extends_once_and_the_citizen_sees_why(app, staff, make_receipt, session):
+    receipt = make_receipt("accepted")
+    token, case_id = receipt.token, receipt.suggestion.id
     lead = signed_in(app, "yangming-lead")
-    act(lead, case_id, "accept")
     before = _case(session, case_id).reply_due_at
     assert act(lead, case_id, "extend", days="30", message="需现场勘测").status_code == 303
     assert (_case(session, case_id).reply_due_at - before).days == 30
@@ -145,8 +138,8 @@ def test_a_lead_extends_once_and_the_citizen_sees_why(app, staff, session):
     assert "extend" not in re.findall(r"/cases/\d+/(\w+)", handler.get(f"/staff/cases/{case_id}").get_data(as_text=True))
 
 
-def test_a_lead_reveals_a_phone_and_the_reveal_is_audited(app, staff, session):
-    _, case_id = file_case(app)
+def test_a_lead_reveals_a_phone_and_the_reveal_is_audited(app, staff, make_case, session):
+    case_id = make_case().id
     lead = signed_in(app, "yangming-lead")
     page = lead.get(f"/staff/cases/{case_id}").get_data(as_text=True)
     assert "138****5678" in page and "13812345678" not in page
@@ -162,8 +155,8 @@ def test_a_lead_reveals_a_phone_and_the_reveal_is_audited(app, staff, session):
     assert "reveal_phone" in actions
 
 
-def test_a_marked_report_leaves_the_unit_for_the_dispatch_centre(app, staff, session):
-    _, case_id = file_case(app)
+def test_a_marked_report_leaves_the_unit_for_the_dispatch_centre(app, staff, make_case, session):
+    case_id = make_case().id
     handler = signed_in(app, "yangming")
     assert act(handler, case_id, "mark_report", message="举报本街道干部").status_code == 303
     assert handler.get(f"/staff/cases/{case_id}").status_code == 404
