@@ -12,7 +12,7 @@ from app.domain.workflow import STAFF_ACTIONS, CaseState, Role, allowed
 from app.models import CaseEvent, OrgUnit, Reply, Suggestion, User
 from tests.conftest import hidden_fields
 from tests.web.helpers import VALID, text_of
-from tests.web.staff_helpers import CSRF_ANY, act, citizen_post, file_case, signed_in
+from tests.web.staff_helpers import CSRF_ANY, act, citizen_post, signed_in
 
 NOT_NOW = "该事项当前状态下无法进行此操作。"
 RATE_FIRST = "请先将答复评价为“不满意”。"
@@ -43,11 +43,9 @@ def full_form(session, html, case_id):
 
 
 @pytest.mark.parametrize("state", ["submitted", "accepted"])
-def test_every_action_the_table_refuses_a_role_changes_nothing(app, staff, session, state):
-    file_case(app)  # a second case, so a merge has a master to name
-    _, case_id = file_case(app)
-    if state == "accepted":
-        assert act(signed_in(app, "yangming"), case_id, "accept").status_code == 303
+def test_every_action_the_table_refuses_a_role_changes_nothing(app, staff, make_case, session, state):
+    make_case()  # a second case, so a merge has a master to name
+    case_id = make_case(state).id
     tried = 0
     for username in SAME_TREE:
         client = signed_in(app, username)
@@ -64,8 +62,9 @@ def test_every_action_the_table_refuses_a_role_changes_nothing(app, staff, sessi
     assert tried >= 20
 
 
-def test_workflow_steps_cannot_be_skipped(app, staff, session):
-    token, case_id = file_case(app, kind="suggestion")
+def test_workflow_steps_cannot_be_skipped(app, staff, make_receipt, session):
+    receipt = make_receipt(kind="suggestion")
+    token, case_id = receipt.token, receipt.suggestion.id
     handler, lead = signed_in(app, "yangming"), signed_in(app, "yangming-lead")
     before = snapshot(session, case_id)
     # Staff: reply, extend, assign-free steps before the case was accepted.
@@ -126,8 +125,8 @@ def test_a_counter_case_goes_to_the_filers_own_unit_whatever_the_form_says(app, 
     assert case.unit.code == "330281-YM" and case.status is CaseState.SUBMITTED
 
 
-def test_a_csrf_token_from_another_session_or_none_is_refused(app, staff, session):
-    _, case_id = file_case(app)
+def test_a_csrf_token_from_another_session_or_none_is_refused(app, staff, make_case, session):
+    case_id = make_case().id
     victim, attacker = signed_in(app, "yangming"), signed_in(app, "jiaotong")
     borrowed = CSRF_ANY.search(attacker.get("/staff/").get_data(as_text=True)).group(1)
     version = str(snapshot(session, case_id)[0])
@@ -142,8 +141,8 @@ def test_a_csrf_token_from_another_session_or_none_is_refused(app, staff, sessio
     assert victim.get("/staff/").status_code == 200
 
 
-def test_a_forged_or_edited_session_cookie_opens_nothing(app, staff, session):
-    token, case_id = file_case(app)
+def test_a_forged_or_edited_session_cookie_opens_nothing(app, staff, make_case, session):
+    case_id = make_case().id
     citizen = app.test_client()
     citizen.get("/track")
     for forged in ('{"tracked_case": %d}' % case_id, "eyJ0cmFja2VkX2Nhc2UiOjF9.invalid.sig"):
@@ -157,8 +156,8 @@ def test_a_forged_or_edited_session_cookie_opens_nothing(app, staff, session):
     assert staff_cookie.get("/staff/").status_code == 302
 
 
-def test_exports_and_unit_pages_stay_inside_the_users_scope(app, staff, session):
-    file_case(app, text="阳明街道的秘密案件内容，外单位不应看到。")
+def test_exports_and_unit_pages_stay_inside_the_users_scope(app, staff, make_case, session):
+    make_case(text="阳明街道的秘密案件内容，外单位不应看到。")
     outsider = signed_in(app, "jiaotong")
     session.rollback()
     yangming = session.scalars(sa.select(OrgUnit.id).where(OrgUnit.code == "330281-YM")).one()
