@@ -198,6 +198,7 @@ def make_receipt(app, staff, session):
              forward_to: str | None = None, master=None, reply: ReplyText | None = None,
              now: datetime | None = None, **fields) -> Receipt:
         now = now or utcnow()
+        session.commit()  # it commits at the end anyway; now it ends a read snapshot older than the app's writes
         values = {"text": "新建路3号门口的路灯坏了三天，晚上很黑，老人出门不安全。", "location": "新建路3号",
                   "citizen_name": "张三", "citizen_phone": "13812345678", **fields}
         if values.get("channel"):
@@ -250,6 +251,7 @@ def make_poster(app, staff, session):
              category: str | None = None, note: str = "", active: bool = True,
              now: datetime | None = None) -> Poster:
         now = now or utcnow()
+        session.commit()  # as make_receipt does
         admin = session.scalars(sa.select(User).where(User.username == "admin")).one()
         data = PosterData(place_label=place, unit_id=_unit_id(session, unit), note=note,
                           category_id=_category_id(session, category) if category else None)
