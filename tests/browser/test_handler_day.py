@@ -2,14 +2,14 @@
 import os
 from pathlib import Path
 
-from tests.web.staff_helpers import file_case
 
 SHOTS = Path(os.environ.get("YIMA_SCREENSHOTS", "/tmp/yima-screenshots"))
 
 
-def test_handler_signs_in_accepts_and_replies_on_a_phone(app, staff, live_server, phone):
+def test_handler_signs_in_accepts_and_replies_on_a_phone(staff, make_receipt, live_server, phone):
     SHOTS.mkdir(parents=True, exist_ok=True)
-    token, case_id = file_case(app, kind="suggestion")
+    receipt = make_receipt(kind="suggestion")
+    token, case_id = receipt.token, receipt.suggestion.id
     phone.goto(f"{live_server}/staff/")
     phone.fill("input[name=username]", "yangming")
     phone.fill("input[name=password]", "correct horse battery")

@@ -73,8 +73,8 @@ def test_the_pin_on_a_kept_tracking_page_is_shown_to_the_filer_alone(app, client
     assert "yimaslot" not in own + again + stranger
 
 
-def test_a_follow_up_shows_on_the_tracking_page_at_once(app, client, fill_form):
-    token = token_of(submit(client, fill_form))
+def test_a_follow_up_shows_on_the_tracking_page_at_once(app, make_receipt):
+    token = make_receipt().token
     watcher = app.test_client()
     assert "路灯杆上有编号" not in text_of(watcher.get(f"/t/{token}"))  # kept from here on
     assert citizen_post(app, token, "follow-up", text="补充：路灯杆上有编号 YM-0231").status_code == 303

@@ -151,12 +151,11 @@ def test_batch_and_sticker_downloads_decode_every_qr(app, session):
     assert audits(session, "poster_export")[-1].detail.startswith("stickers/")
 
 
-def test_a_units_whole_subtree_prints_its_active_posters_only(app, session):
+def test_a_units_whole_subtree_prints_its_active_posters_only(app, make_poster, session):
+    community = make_poster("新建社区居委会", unit="330281-YM-XH").code  # below 阳明街道
+    make_poster("凤山街道 另一处", unit="330281-FS")
+    make_poster("阳明街道 旧址", active=False)
     admin = signed_in(app, "admin")
-    assert create(admin, unit_id(session, "330281-YM-XH"), place="新建社区居委会").status_code == 303
-    assert create(admin, unit_id(session, "330281-FS"), place="凤山街道 另一处").status_code == 303
-    session.rollback()
-    community = session.scalar(sa.select(Poster.code).where(Poster.place_label == "新建社区居委会"))
     data = {**print_form(admin, prefix="u-"), "u-unit": str(unit_id(session, "330281-YM")), "u-kind": "poster",
             "u-size": "a5"}
     pdf = admin.post("/staff/posters/print-unit", data=data)
