@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from app.models import Suggestion
 from tests.conftest import hidden_fields
-from tests.web.helpers import EXPIRED, NOT_FOUND, VALID, field_error, submit, text_of, token_of
+from tests.web.helpers import EXPIRED, NOT_FOUND, VALID, field_error, text_of, token_of
 
 LONG_TEXT = "路灯" * 1001  # 2002 characters, two over the limit
 
@@ -114,10 +114,9 @@ def test_unknown_and_malformed_codes_get_the_same_friendly_404(client, path):
     assert "Traceback" not in text_of(page)
 
 
-def test_a_wrong_pin_and_an_unknown_code_read_the_same(client, fill_form, session):
-    token_of(submit(client, fill_form))
-    session.rollback()
-    code = session.scalars(sa.select(Suggestion.receipt_code)).one()
+def test_a_wrong_pin_and_an_unknown_code_read_the_same(client, make_receipt):
+    receipt = make_receipt()
+    code = receipt.suggestion.receipt_code
     stranger = client.application.test_client()
 
     def look(code, pin):
@@ -128,6 +127,7 @@ def test_a_wrong_pin_and_an_unknown_code_read_the_same(client, fill_form, sessio
     assert wrong_pin.status_code == unknown.status_code == 404
     strip = lambda r: re.sub(r'value="[^"]*"', "", r.get_data(as_text=True))  # noqa: E731
     assert strip(wrong_pin) == strip(unknown)
+    assert look(code, receipt.pin).status_code == 303
     assert look(code, "5678").status_code == 303  # the phone's last four digits also open it
 
 
