@@ -84,9 +84,11 @@ def test_workflow_steps_cannot_be_skipped(app, staff, make_receipt, session):
     assert citizen_post(app, token, "rate", rating="satisfied").status_code == 303
     closed = snapshot(session, case_id)
     assert closed[1] is CaseState.CLOSED
-    # A closed case: no further staff step, no second rating, no review.
+    # A closed case: no further staff step, no second rating, no review. (The forward names a
+    # real unit: a made-up id is refused as a bad target before the state is even looked at.)
+    traffic = session.scalars(sa.select(OrgUnit.id).where(OrgUnit.code == "330281-JT")).one()
     for action in ("accept", "reply", "forward", "reject"):
-        refused = act(handler, case_id, action, message="再来", body="再答", unit="1")
+        refused = act(handler, case_id, action, message="再来", body="再答", unit=str(traffic))
         assert refused.status_code == 409 and NOT_NOW in text_of(refused), action
     rated = citizen_post(app, token, "rate", rating="unsatisfied")
     assert rated.status_code == 409 and "该答复已评价。" in text_of(rated)
