@@ -1,4 +1,5 @@
-"""Fixtures: an app per test session on SQLite (or DATABASE_URL), clean data per test."""
+"""Fixtures: an app per test session on SQLite (or DATABASE_URL), clean data per test, and
+factories (make_case, make_receipt, make_poster) that build rows through the service steps."""
 import os
 import re
 import tempfile
@@ -198,7 +199,9 @@ def make_receipt(app, staff, session):
              forward_to: str | None = None, master=None, reply: ReplyText | None = None,
              now: datetime | None = None, **fields) -> Receipt:
         now = now or utcnow()
-        session.commit()  # it commits at the end anyway; now it ends a read snapshot older than the app's writes
+        # Commit first (it commits at the end anyway): the session may hold a SQLite read snapshot
+        # older than the app's last write, and a write from it fails as "database is locked".
+        session.commit()
         values = {"text": "新建路3号门口的路灯坏了三天，晚上很黑，老人出门不安全。", "location": "新建路3号",
                   "citizen_name": "张三", "citizen_phone": "13812345678", **fields}
         if values.get("channel"):

@@ -128,11 +128,13 @@ def _gunicorn_conf():
     return module
 
 
-def test_gunicorn_workers_follow_the_cores_up_to_a_cap():
+def test_gunicorn_workers_follow_the_cores_up_to_a_cap(monkeypatch):
+    for name in ("YIMA_WORKER_TIMEOUT", "YIMA_GRACEFUL_TIMEOUT"):
+        monkeypatch.delenv(name, raising=False)
     conf = _gunicorn_conf()
     assert conf.worker_count(2, 8) == 5
     assert conf.worker_count(16, 8) == 8
-    assert conf.timeout > 0 and conf.graceful_timeout > 0
+    assert (conf.timeout, conf.graceful_timeout) == (30, 30)  # the defaults: a request's bound, a restart's
 
 
 def test_gunicorn_access_log_has_no_query_and_no_token():
