@@ -82,6 +82,8 @@ def refusal(actor: ActorLike, case, action: Action, now: datetime, clocks: Clock
     try:
         transition(case.status, action, actor.role)
     except TransitionError as error:
+        if action is Action.RATE and error.reason == "state" and case.rated_at is not None:
+            return "rated"  # rated, and closed by it: say so, not "not at this stage"
         return error.reason
     staff = isinstance(actor.role, Role)
     if staff and case.is_report and actor.role not in REPORT_ROLES:

@@ -2,14 +2,14 @@
 import os
 from pathlib import Path
 
-from tests.web.staff_helpers import file_case
 
 SHOTS = Path(os.environ.get("YIMA_SCREENSHOTS", "/tmp/yima-screenshots"))
 
 
-def test_handler_signs_in_accepts_and_replies_on_a_phone(app, staff, live_server, phone):
+def test_handler_signs_in_accepts_and_replies_on_a_phone(staff, make_receipt, live_server, phone):
     SHOTS.mkdir(parents=True, exist_ok=True)
-    token, case_id = file_case(app, kind="suggestion")
+    receipt = make_receipt(kind="suggestion")
+    token, case_id = receipt.token, receipt.suggestion.id
     phone.goto(f"{live_server}/staff/")
     phone.fill("input[name=username]", "yangming")
     phone.fill("input[name=password]", "correct horse battery")
@@ -22,15 +22,15 @@ def test_handler_signs_in_accepts_and_replies_on_a_phone(app, staff, live_server
     phone.click(f"a[href='/staff/cases/{case_id}']")
     phone.click("summary:has-text('受理')")
     phone.click("form[action$='/accept'] button")
-    assert "已受理" in phone.inner_text(".flash")
+    assert phone.inner_text(".flash").strip() == "已受理。"
 
     phone.click("summary:has-text('答复群众')")
     phone.fill("form[action$='/reply'] textarea[name=body]", "感谢您的建议，路灯已于今日修复。")
     phone.click("form[action$='/reply'] button")
-    assert "已答复" in phone.inner_text("main")
+    assert phone.inner_text(".flash").strip() == "已答复。" and phone.inner_text("main .state") == "已答复"
     phone.screenshot(path=str(SHOTS / "5-case.png"), full_page=True)
 
     phone.goto(f"{live_server}/t/{token}")
     assert "路灯已于今日修复" in phone.inner_text("main")
-    assert "满意" in phone.inner_text("main")
+    assert phone.locator("form[action$='/rate'] label.pill span").all_inner_texts() == ["满意", "基本满意", "不满意"]
     phone.screenshot(path=str(SHOTS / "6-citizen-rates.png"), full_page=True)

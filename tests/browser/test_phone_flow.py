@@ -22,7 +22,7 @@ def test_poster_to_receipt_to_tracking_on_a_phone(live_server, phone):
     phone.wait_for_url(f"{live_server}/t/*")
     receipt_url = phone.url
     body = phone.inner_text("main")
-    assert "受理码" in body and "查询码" in body and "截图" in body
+    assert "受理码" in body and "查询码" in body and "提交成功。请保存或截图本回执，以便查询办理进度。" in body
     assert "13812345678" not in body
     shot = phone.screenshot(path=str(SHOTS / "2-receipt.png"), full_page=True)
 

@@ -4,7 +4,6 @@ import sqlalchemy as sa
 
 from app.core.extensions import db
 from app.models import AuditEvent, Suggestion
-from tests.web.staff_helpers import file_case
 
 
 def _is_sqlite(app) -> bool:
@@ -18,11 +17,11 @@ def _cases(session):
             for c in session.scalars(sa.select(Suggestion))}
 
 
-def test_backup_add_restore_brings_back_exactly_the_backed_up_cases(app, session, tmp_path):
+def test_backup_add_restore_brings_back_exactly_the_backed_up_cases(app, make_case, session, tmp_path):
     if not _is_sqlite(app):
         pytest.skip("SQLite backups; PostgreSQL uses pg_dump (see test_backup_on_postgresql)")
-    file_case(app)
-    file_case(app, text="公交站台的雨棚破了，下雨天没法等车。")
+    make_case("replied")
+    make_case(text="公交站台的雨棚破了，下雨天没法等车。")
     before = _cases(session)
     target = tmp_path / "yima.sqlite3"
     runner = app.test_cli_runner()
@@ -30,7 +29,7 @@ def test_backup_add_restore_brings_back_exactly_the_backed_up_cases(app, session
     assert result.exit_code == 0 and target.stat().st_size > 0, result.output
     assert runner.invoke(args=["backup", "-o", str(target)]).exit_code != 0  # never overwrites
 
-    _token, added = file_case(app)
+    added = make_case().id
     assert added in _cases(session)
     session.close()
 
@@ -53,13 +52,13 @@ def test_restore_refuses_a_file_that_is_not_a_yima_backup(app, tmp_path):
     assert result.exit_code != 0 and "does not exist" in result.output
 
 
-def test_restore_asks_before_replacing_the_database(app, session, tmp_path):
+def test_restore_asks_before_replacing_the_database(app, make_case, session, tmp_path):
     if not _is_sqlite(app):
         pytest.skip("SQLite only")
     target = tmp_path / "b.sqlite3"
     runner = app.test_cli_runner()
     assert runner.invoke(args=["backup", "-o", str(target)]).exit_code == 0
-    _token, added = file_case(app)
+    added = make_case().id
     result = runner.invoke(args=["restore", str(target)], input="n\n")
     assert result.exit_code != 0
     assert added in _cases(session)  # nothing was replaced

@@ -4,26 +4,14 @@ from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
 
-from app.domain.workflow import Action, CaseState
 from app.models import AuditEvent, CaseEvent, Suggestion
 from app.stats.figures import Period, total
-from tests.web.staff_helpers import file_case
 
 EVERYTHING = Period(datetime(2000, 1, 1, tzinfo=timezone.utc), datetime(2100, 1, 1, tzinfo=timezone.utc))
 
 
-def _end(session, case_id, status, days_ago):
-    """Make a filed case one that ended `days_ago` days before today."""
-    at = datetime.now(timezone.utc) - timedelta(days=days_ago)
-    values = {"status": status, "created_at": at - timedelta(days=20), "received_at": at - timedelta(days=20)}
-    if status == CaseState.CLOSED:
-        values.update(closed_at=at, accepted_at=at - timedelta(days=19), replied_at=at - timedelta(days=10))
-    session.execute(sa.update(Suggestion).where(Suggestion.id == case_id).values(**values))
-    session.execute(sa.update(CaseEvent).where(CaseEvent.suggestion_id == case_id).values(at=at - timedelta(days=20)))
-    if status == CaseState.REJECTED:
-        session.add(CaseEvent(suggestion_id=case_id, at=at, action=Action.REJECT, public=True,
-                              from_status=CaseState.SUBMITTED, to_status=CaseState.REJECTED))
-    session.commit()
+def _ago(days: int) -> datetime:
+    return datetime.now(timezone.utc) - timedelta(days=days)
 
 
 def _people(session):
@@ -37,14 +25,11 @@ def _figures(session):
     return asdict(total(session, None, EVERYTHING, datetime.now(timezone.utc)))
 
 
-def test_purge_clears_only_long_ended_cases_and_keeps_every_figure(app, session):
-    old_closed = file_case(app)[1]
-    old_rejected = file_case(app)[1]
-    recent_closed = file_case(app)[1]
-    still_open = file_case(app)[1]
-    _end(session, old_closed, CaseState.CLOSED, 800)
-    _end(session, old_rejected, CaseState.REJECTED, 800)
-    _end(session, recent_closed, CaseState.CLOSED, 100)
+def test_purge_clears_only_long_ended_cases_and_keeps_every_figure(app, make_case, session):
+    old_closed = make_case("closed", now=_ago(800)).id  # filed, answered and rated that day
+    old_rejected = make_case("rejected", now=_ago(800)).id
+    recent_closed = make_case("closed", now=_ago(100)).id
+    still_open = make_case().id
     events_before = session.scalar(sa.select(sa.func.count()).select_from(CaseEvent))
     figures_before = _figures(session)
     assert figures_before["closed"] == 2 and figures_before["volume"] == 4
@@ -66,9 +51,8 @@ def test_purge_clears_only_long_ended_cases_and_keeps_every_figure(app, session)
     assert [e.action for e in session.scalars(sa.select(AuditEvent).order_by(AuditEvent.id))] == ["purge", "purge"]
 
 
-def test_a_shorter_period_reaches_more_cases(app, session):
-    case_id = file_case(app)[1]
-    _end(session, case_id, CaseState.CLOSED, 100)
+def test_a_shorter_period_reaches_more_cases(app, make_case, session):
+    case_id = make_case("closed", now=_ago(100)).id
     assert "): 1" in app.test_cli_runner().invoke(args=["purge", "--days", "90"]).output
     assert _people(session)[case_id] == (None, None)
 

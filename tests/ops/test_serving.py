@@ -1,7 +1,6 @@
 """Production serving: refusal to run unsafely, ProxyFix, trusted hosts, HSTS, cookies, gunicorn."""
 import importlib.util
 import json
-import os
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -129,11 +128,13 @@ def _gunicorn_conf():
     return module
 
 
-def test_gunicorn_workers_follow_the_cores_up_to_a_cap():
+def test_gunicorn_workers_follow_the_cores_up_to_a_cap(monkeypatch):
+    for name in ("YIMA_WORKER_TIMEOUT", "YIMA_GRACEFUL_TIMEOUT"):
+        monkeypatch.delenv(name, raising=False)
     conf = _gunicorn_conf()
     assert conf.worker_count(2, 8) == 5
     assert conf.worker_count(16, 8) == 8
-    assert conf.timeout > 0 and conf.graceful_timeout > 0
+    assert (conf.timeout, conf.graceful_timeout) == (30, 30)  # the defaults: a request's bound, a restart's
 
 
 def test_gunicorn_access_log_has_no_query_and_no_token():
@@ -157,11 +158,15 @@ def test_gunicorn_access_log_has_no_query_and_no_token():
     assert '"GET /t/… HTTP/1.1" 200 123 7ms' in line and "abc12345" in line
 
 
-def test_under_gunicorn_each_request_is_one_json_line_with_the_apps_fields(tmp_path):
+def test_under_gunicorn_each_request_is_one_json_line_with_the_apps_fields(tmp_path, monkeypatch):
     from gunicorn.config import Config
 
+    monkeypatch.delenv("YIMA_REQUEST_LOG", raising=False)
+    monkeypatch.delenv("YIMA_ACCESS_LOG", raising=False)
     conf = _gunicorn_conf()
-    assert conf.raw_env == ["YIMA_REQUEST_LOG=0"] or "YIMA_REQUEST_LOG" in os.environ  # the app writes none
+    assert conf.raw_env == ["YIMA_REQUEST_LOG=0"]  # gunicorn's line is the request's line: the app writes none
+    monkeypatch.setenv("YIMA_ACCESS_LOG", "")
+    assert _gunicorn_conf().raw_env == []  # no access log: the app's own line stays
     cfg = Config()
     for name in ("access_log_format", "accesslog", "errorlog"):
         cfg.set(name, getattr(conf, name) if name == "access_log_format" else str(tmp_path / f"{name}.log"))

@@ -23,7 +23,7 @@ def _expired(client, response) -> bool:
     if response.status_code != 302 or "/staff/login" not in response.headers["Location"]:
         return False
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    return "会话已过期" in page or "session has expired" in page
+    return "会话已过期，请重新登录。" in page
 
 
 def test_a_session_idle_for_29_minutes_lives_on(app, staff):

@@ -11,9 +11,12 @@ import sqlalchemy as sa
 from app.domain.workflow import STAFF_ACTIONS, CaseState, Role, allowed
 from app.models import CaseEvent, OrgUnit, Reply, Suggestion, User
 from tests.conftest import hidden_fields
-from tests.web.helpers import VALID
-from tests.web.staff_helpers import CSRF_ANY, act, citizen_post, file_case, signed_in
+from tests.web.helpers import VALID, text_of
+from tests.web.staff_helpers import CSRF_ANY, act, citizen_post, signed_in
 
+NOT_NOW = "该事项当前状态下无法进行此操作。"
+RATE_FIRST = "请先将答复评价为“不满意”。"
+CITIZEN_NOT_NOW = "您的事项当前阶段无法进行此操作。"
 SAME_TREE = ["yangming", "yangming-lead", "dispatch", "yuyao-supervisor", "ningbo-supervisor", "admin"]
 
 
@@ -41,11 +44,9 @@ def full_form(session, html, case_id):
 
 
 @pytest.mark.parametrize("state", ["submitted", "accepted"])
-def test_every_action_the_table_refuses_a_role_changes_nothing(app, staff, session, state):
-    file_case(app)  # a second case, so a merge has a master to name
-    _, case_id = file_case(app)
-    if state == "accepted":
-        assert act(signed_in(app, "yangming"), case_id, "accept").status_code == 303
+def test_every_action_the_table_refuses_a_role_changes_nothing(app, staff, make_case, session, state):
+    make_case()  # a second case, so a merge has a master to name
+    case_id = make_case(state).id
     tried = 0
     for username in SAME_TREE:
         client = signed_in(app, username)
@@ -62,28 +63,37 @@ def test_every_action_the_table_refuses_a_role_changes_nothing(app, staff, sessi
     assert tried >= 20
 
 
-def test_workflow_steps_cannot_be_skipped(app, staff, session):
-    token, case_id = file_case(app, kind="suggestion")
+def test_workflow_steps_cannot_be_skipped(app, staff, make_receipt, session):
+    receipt = make_receipt(kind="suggestion")
+    token, case_id = receipt.token, receipt.suggestion.id
     handler, lead = signed_in(app, "yangming"), signed_in(app, "yangming-lead")
     before = snapshot(session, case_id)
     # Staff: reply, extend, assign-free steps before the case was accepted.
-    assert act(handler, case_id, "reply", body="已处理").status_code in (400, 409)
-    assert act(lead, case_id, "extend", days="30", message="复杂").status_code in (400, 409)
-    # The citizen: rate or ask for review before any reply; review before rating.
-    assert citizen_post(app, token, "rate", rating="satisfied").status_code == 409
-    assert citizen_post(app, token, "review", reason="不满意").status_code == 409
+    for refused in (act(handler, case_id, "reply", body="已处理"), act(lead, case_id, "extend", days="30", message="复杂")):
+        assert refused.status_code == 409 and NOT_NOW in text_of(refused)
+    # The citizen: rate or ask for review before any reply (not at this stage); review before rating.
+    premature_rating = citizen_post(app, token, "rate", rating="satisfied")
+    assert premature_rating.status_code == 409 and CITIZEN_NOT_NOW in text_of(premature_rating)
+    premature = citizen_post(app, token, "review", reason="不满意")
+    assert premature.status_code == 409 and CITIZEN_NOT_NOW in text_of(premature)
     assert snapshot(session, case_id) == before
     assert act(handler, case_id, "accept").status_code == 303
     assert act(handler, case_id, "reply", body="已修复路灯").status_code == 303
-    assert citizen_post(app, token, "review", reason="没修好").status_code == 409  # rate first
+    early = citizen_post(app, token, "review", reason="没修好")
+    assert early.status_code == 409 and RATE_FIRST in text_of(early)
     assert citizen_post(app, token, "rate", rating="satisfied").status_code == 303
     closed = snapshot(session, case_id)
     assert closed[1] is CaseState.CLOSED
-    # A closed case: no further staff step, no second rating, no review.
+    # A closed case: no further staff step, no second rating, no review. (The forward names a
+    # real unit: a made-up id is refused as a bad target before the state is even looked at.)
+    traffic = session.scalars(sa.select(OrgUnit.id).where(OrgUnit.code == "330281-JT")).one()
     for action in ("accept", "reply", "forward", "reject"):
-        assert act(handler, case_id, action, message="再来", body="再答", unit="1").status_code in (400, 409)
-    assert citizen_post(app, token, "rate", rating="unsatisfied").status_code == 409
-    assert citizen_post(app, token, "review", reason="再查").status_code == 409
+        refused = act(handler, case_id, action, message="再来", body="再答", unit=str(traffic))
+        assert refused.status_code == 409 and NOT_NOW in text_of(refused), action
+    rated = citizen_post(app, token, "rate", rating="unsatisfied")
+    assert rated.status_code == 409 and "该答复已评价。" in text_of(rated)
+    reviewed = citizen_post(app, token, "review", reason="再查")
+    assert reviewed.status_code == 409 and CITIZEN_NOT_NOW in text_of(reviewed)
     assert snapshot(session, case_id) == closed
 
 
@@ -117,8 +127,8 @@ def test_a_counter_case_goes_to_the_filers_own_unit_whatever_the_form_says(app, 
     assert case.unit.code == "330281-YM" and case.status is CaseState.SUBMITTED
 
 
-def test_a_csrf_token_from_another_session_or_none_is_refused(app, staff, session):
-    _, case_id = file_case(app)
+def test_a_csrf_token_from_another_session_or_none_is_refused(app, staff, make_case, session):
+    case_id = make_case().id
     victim, attacker = signed_in(app, "yangming"), signed_in(app, "jiaotong")
     borrowed = CSRF_ANY.search(attacker.get("/staff/").get_data(as_text=True)).group(1)
     version = str(snapshot(session, case_id)[0])
@@ -133,8 +143,8 @@ def test_a_csrf_token_from_another_session_or_none_is_refused(app, staff, sessio
     assert victim.get("/staff/").status_code == 200
 
 
-def test_a_forged_or_edited_session_cookie_opens_nothing(app, staff, session):
-    token, case_id = file_case(app)
+def test_a_forged_or_edited_session_cookie_opens_nothing(app, staff, make_case, session):
+    case_id = make_case().id
     citizen = app.test_client()
     citizen.get("/track")
     for forged in ('{"tracked_case": %d}' % case_id, "eyJ0cmFja2VkX2Nhc2UiOjF9.invalid.sig"):
@@ -148,8 +158,8 @@ def test_a_forged_or_edited_session_cookie_opens_nothing(app, staff, session):
     assert staff_cookie.get("/staff/").status_code == 302
 
 
-def test_exports_and_unit_pages_stay_inside_the_users_scope(app, staff, session):
-    file_case(app, text="阳明街道的秘密案件内容，外单位不应看到。")
+def test_exports_and_unit_pages_stay_inside_the_users_scope(app, staff, make_case, session):
+    make_case(text="阳明街道的秘密案件内容，外单位不应看到。")
     outsider = signed_in(app, "jiaotong")
     session.rollback()
     yangming = session.scalars(sa.select(OrgUnit.id).where(OrgUnit.code == "330281-YM")).one()

@@ -15,7 +15,6 @@ from app.core.db import utcnow
 from app.models import CaseEvent, Suggestion
 from tests.security.server import CSRF_RE, at_once, open_form, request
 from tests.web.helpers import VALID
-from tests.web.staff_helpers import file_case
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery"
@@ -42,8 +41,8 @@ def test_one_form_sent_eight_times_at_once_to_three_workers_files_one_case(gunic
     assert session.scalar(sa.select(sa.func.count()).select_from(CaseEvent)) == 1
 
 
-def test_two_staff_taking_different_steps_at_once_one_wins_whole(app, gunicorn, staff, session):
-    _, case_id = file_case(app)
+def test_two_staff_taking_different_steps_at_once_one_wins_whole(app, gunicorn, staff, make_case, session):
+    case_id = make_case().id
     server = gunicorn(workers=2)
     handler, lead = signed_in(server, "yangming"), signed_in(server, "yangming-lead")
     page = lambda who: request(server, "GET", f"/staff/cases/{case_id}", cookies=who).text  # noqa: E731
@@ -62,8 +61,8 @@ def test_two_staff_taking_different_steps_at_once_one_wins_whole(app, gunicorn, 
     assert sorted(e.value for e in events) == sorted(["submit", won]) and case.version == 2
 
 
-def test_the_sweep_on_two_nodes_at_once_flags_each_case_once(app, staff, session, server_env):
-    ids = [file_case(app)[1] for _ in range(15)]
+def test_the_sweep_on_two_nodes_at_once_flags_each_case_once(app, staff, make_case, session, server_env):
+    ids = [make_case().id for _ in range(15)]
     session.rollback()
     session.execute(sa.update(Suggestion).where(Suggestion.id.in_(ids)).values(due_at=utcnow() - timedelta(hours=1)))
     session.commit()
@@ -79,8 +78,8 @@ def test_the_sweep_on_two_nodes_at_once_flags_each_case_once(app, staff, session
     assert sorted(flags) == sorted(ids)
 
 
-def test_many_writers_at_once_never_see_database_is_locked(app, gunicorn, staff, session):
-    _, case_id = file_case(app)
+def test_many_writers_at_once_never_see_database_is_locked(app, gunicorn, staff, make_case, session):
+    case_id = make_case().id
     server = gunicorn(workers=4, YIMA_SUBMIT_RATE_LIMIT="1000 per minute")
     handler = signed_in(server, "yangming")
     token = CSRF_RE.search(request(server, "GET", f"/staff/cases/{case_id}", cookies=handler).text).group(1)

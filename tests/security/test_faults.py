@@ -87,7 +87,9 @@ def test_a_worker_killed_during_submissions_leaves_whole_cases_and_a_retry_files
                      for c, f in forms])
     killer.join()
     assert_whole(session)
-    assert all(isinstance(a, Exception) or a.status == 303 for a in first)
+    # Each was filed, or dropped by the dying worker mid-request; the other worker went on answering.
+    outcomes = ["dropped" if isinstance(a, ConnectionError) else getattr(a, "status", a) for a in first]
+    assert set(outcomes) <= {303, "dropped"} and 303 in outcomes, outcomes
     # The citizens whose page failed press Submit again (everyone does, to be sure).
     time.sleep(1)  # the master replaces the worker
     again = [request(server, "POST", "/submit", cookies=c, form=f) for c, f in forms]

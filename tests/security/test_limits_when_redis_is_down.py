@@ -33,7 +33,7 @@ def test_with_redis_unreachable_sign_in_is_refused_and_citizens_are_served(gunic
     cookies = {}
     refused = sign_in(server, cookies)
     assert refused.status == 503 and refused.headers.get("retry-after") == "30"
-    assert "稍后" in refused.text and "<form" not in refused.text
+    assert "登录暂时不可用，请稍后再试。" in refused.text and "<form" not in refused.text
     assert request(server, "GET", "/staff/", cookies=cookies).status == 302  # not signed in
     for _ in range(3):
         assert submit(server).status == 303

@@ -3,30 +3,24 @@ import csv
 import io
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from app.core.db import utcnow
 from app.models import AuditEvent, Suggestion
 from tests.web.helpers import text_of
-from tests.web.staff_helpers import CSRF_ANY, act, citizen_post, file_case, signed_in
-
-DECISION = {"claim": "诉求", "facts": "事实", "decision": "处理意见", "basis": "依据"}
+from tests.web.staff_helpers import CSRF_ANY, signed_in
 
 
-def _loop(app):
+@pytest.fixture
+def cases_this_month(make_case):
     """Two cases this month at 阳明街道: one answered and rated satisfied, one still waiting."""
-    token, answered = file_case(app)
-    _, waiting = file_case(app, text="=HYPERLINK(\"http://evil.example\",\"点我\") 请处理门口垃圾")
-    handler = signed_in(app, "yangming")
-    act(handler, answered, "accept")
-    act(handler, answered, "reply", **DECISION)
-    citizen_post(app, token, "rate", rating="satisfied")
-    return answered, waiting
+    make_case("closed")
+    make_case(text="=HYPERLINK(\"http://evil.example\",\"点我\") 请处理门口垃圾")
 
 
-def test_leaders_see_the_figures_of_their_subtree(app, staff):
-    _loop(app)
+def test_leaders_see_the_figures_of_their_subtree(app, staff, cases_this_month):
     page = signed_in(app, "yuyao-supervisor").get("/staff/stats")
     assert page.status_code == 200
     text = text_of(page)
@@ -36,8 +30,7 @@ def test_leaders_see_the_figures_of_their_subtree(app, staff):
     assert "阳明街道" in text and "按单位" in text
 
 
-def test_the_dashboard_in_english(app, staff):
-    _loop(app)
+def test_the_dashboard_in_english(app, staff, cases_this_month):
     client = signed_in(app, "yangming-lead")
     text = text_of(client.get("/staff/stats?lang=en"))
     assert "Satisfaction" in text and "One-time resolution" in text and "Yangming Subdistrict" in text
@@ -54,8 +47,7 @@ def test_a_lead_cannot_widen_the_scope_beyond_their_unit(app, staff, session):
     assert signed_in(app, "yuyao-supervisor").get(f"/staff/stats?unit={county}").status_code == 200
 
 
-def test_csv_export_opens_in_excel_with_chinese_masked_phones_and_defused_formulas(app, staff, session):
-    _loop(app)
+def test_csv_export_opens_in_excel_with_chinese_masked_phones_and_defused_formulas(app, staff, cases_this_month, session):
     response = signed_in(app, "yangming").get("/staff/export.csv?status=all")
     raw = response.get_data()
     assert raw.startswith("\ufeff".encode())
@@ -69,8 +61,7 @@ def test_csv_export_opens_in_excel_with_chinese_masked_phones_and_defused_formul
     assert session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(AuditEvent.action == "export_cases")) == 1
 
 
-def test_an_export_masks_phones_unless_asked_and_audits_each_one_shown(app, staff, session):
-    _loop(app)
+def test_an_export_masks_phones_unless_asked_and_audits_each_one_shown(app, staff, session, cases_this_month):
     lead = signed_in(app, "yangming-lead")
 
     def phones(url):
@@ -89,8 +80,7 @@ def test_an_export_masks_phones_unless_asked_and_audits_each_one_shown(app, staf
         "13812345678") == 0  # an admin holds no case: never a phone in clear
 
 
-def test_dashboard_tables_export_with_the_same_figures(app, staff):
-    _loop(app)
+def test_dashboard_tables_export_with_the_same_figures(app, staff, cases_this_month):
     client = signed_in(app, "yuyao-supervisor")
     rows = list(csv.reader(io.StringIO(client.get("/staff/stats/export.csv?table=unit").get_data(as_text=True).lstrip("\ufeff"))))
     header, body = rows[0], {r[0]: r for r in rows[1:]}
@@ -100,8 +90,8 @@ def test_dashboard_tables_export_with_the_same_figures(app, staff):
     assert "YMQ2K8" in posters
 
 
-def test_supervision_lists_overdue_cases_and_urges_them(app, staff, session):
-    _, late = file_case(app)
+def test_supervision_lists_overdue_cases_and_urges_them(app, staff, make_case, session):
+    late = make_case().id
     session.rollback()
     session.execute(sa.update(Suggestion).where(Suggestion.id == late).values(due_at=utcnow() - timedelta(hours=2)))
     session.commit()

@@ -7,10 +7,9 @@ import sqlalchemy as sa
 
 from app import services
 from app.config import clocks
-from app.domain import codes
-from app.domain.workflow import Kind, Rating
+from app.domain.workflow import Rating
 from app.core.extensions import db
-from app.models import OrgUnit, Suggestion, User
+from app.models import OrgUnit, User
 from app.services.access import subtree_ids
 from app.stats.figures import figures_by, total, volume_by_day
 from app.stats.periods import buckets, named_period
@@ -25,50 +24,37 @@ def at(day: int, hour: int = 10, month: int = 12, year: int = 2026) -> datetime:
 
 
 @pytest.fixture
-def month(app, staff):
+def month(app, staff, make_case, session):
     """December 2026 at 阳明街道 (and one case at 交通运输局), built through the services."""
-    with app.app_context():
-        ids = _build(app)
-    return {"now": at(31, 12), "ids": ids}
+    cl = clocks(app.config)
+    user = {u.username: u for u in session.scalars(sa.select(User))}
+    handler, reviewer = user["yangming"], user["yuyao-supervisor"]
 
+    a = make_case(now=at(2))  # accepted and answered on time, satisfied: closed the first time
+    services.accept_case(session, a, handler, at(3), cl)
+    services.reply_to_case(session, a, handler, at(10), cl, DECISION)
+    services.rate_reply(session, a, Rating.SATISFIED, "", at(11), cl)
 
-def _build(app):
-    if True:
-        cl = clocks(app.config)
-        user = {u.username: u for u in db.session.scalars(sa.select(User))}
-        handler, reviewer = user["yangming"], user["yuyao-supervisor"]
+    b = make_case(now=at(2))  # accepted at the last minute, answered on the deadline day, reviewed
+    services.accept_case(session, b, handler, b.accept_due_at - timedelta(minutes=1), cl)
+    b.reply_due_at = b.due_at = datetime(2026, 12, 19, 0, 0, tzinfo=ZONE)  # due by the end of 18 Dec
+    services.reply_to_case(session, b, handler, b.reply_due_at - timedelta(hours=1), cl, DECISION)
+    services.rate_reply(session, b, Rating.UNSATISFIED, "", at(20), cl)
+    services.request_review(session, b, "不满意", at(20), cl)
+    services.reply_to_case(session, b, reviewer, at(28), cl, DECISION)
+    services.rate_reply(session, b, Rating.BASICALLY, "", at(29), cl)
 
-        def new(when, poster="YMQ2K8", kind=Kind.COMPLAINT):
-            data = services.Submission(submission_key=codes.new_submission_key(), kind=kind,
-                                       text="测试案件内容", category_id=None, poster_code=poster)
-            return services.submit_suggestion(db.session, data, cl, app.config["SECRET_KEY"], when).suggestion
+    c = make_case(now=at(28, month=11))  # filed in November, accepted late in December, still open
+    services.accept_case(session, c, handler, c.accept_due_at + timedelta(days=1), cl)
 
-        a = new(at(2))  # accepted and answered on time, satisfied: closed the first time
-        services.accept_case(db.session, a, handler, at(3), cl)
-        services.reply_to_case(db.session, a, handler, at(10), cl, DECISION)
-        services.rate_reply(db.session, a, Rating.SATISFIED, "", at(11), cl)
-
-        b = new(at(2))  # accepted at the last minute, answered on the deadline day, reviewed
-        services.accept_case(db.session, b, handler, b.accept_due_at - timedelta(minutes=1), cl)
-        b.reply_due_at = b.due_at = datetime(2026, 12, 19, 0, 0, tzinfo=ZONE)  # due by the end of 18 Dec
-        services.reply_to_case(db.session, b, handler, b.reply_due_at - timedelta(hours=1), cl, DECISION)
-        services.rate_reply(db.session, b, Rating.UNSATISFIED, "", at(20), cl)
-        services.request_review(db.session, b, "不满意", at(20), cl)
-        services.reply_to_case(db.session, b, reviewer, at(28), cl, DECISION)
-        services.rate_reply(db.session, b, Rating.BASICALLY, "", at(29), cl)
-
-        c = new(at(28, month=11))  # filed in November, accepted late in December, still open
-        services.accept_case(db.session, c, handler, c.accept_due_at + timedelta(days=1), cl)
-
-        d = new(at(5))  # never accepted: overdue by the end of the month
-        e = new(at(6))  # a duplicate merged into d: filed, not closed
-        services.merge_case(db.session, e, user["yangming-lead"], at(7), cl, d)
-        new(at(31, 23))  # filed in the last hour of the period
-        new(at(1, 0, month=1, year=2027))  # filed just after it
-        new(at(3), poster="JT4P9X")  # another unit's case
-        ids = (a.id, b.id, c.id, d.id, e.id)
-        db.session.commit()
-        return ids
+    d = make_case(now=at(5))  # never accepted: overdue by the end of the month
+    e = make_case(now=at(6))  # a duplicate merged into d: filed, not closed
+    services.merge_case(session, e, user["yangming-lead"], at(7), cl, d)
+    make_case(now=at(31, 23))  # filed in the last hour of the period
+    make_case(now=at(1, 0, month=1, year=2027))  # filed just after it
+    make_case(now=at(3), poster="JT4P9X")  # another unit's case
+    session.commit()
+    return {"now": at(31, 12), "ids": (a.id, b.id, c.id, d.id, e.id)}
 
 
 def _scope(code):

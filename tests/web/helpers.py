@@ -3,6 +3,11 @@ import re
 
 TRACK_PATH = re.compile(r"^/t/([A-Za-z0-9_-]{32})$")
 
+# The notice a citizen's form comes back with when its CSRF token is missing, forged or expired.
+EXPIRED = '<p class="notice" role="alert">页面停留时间较长，您填写的内容已保留，请再次点击“提交”。</p>'
+NOT_FOUND = "未找到该页面。请核对链接或受理码和查询码，也可重新提交建议。"
+LOGIN_FAILED = "登录失败，请核对用户名和密码；多次失败后账号将被锁定15分钟。"  # for any reason, the same words
+
 VALID = {
     "kind": "complaint",
     "text": "新建路3号门口的路灯坏了三天，晚上很黑，老人出门不安全。",
@@ -24,6 +29,13 @@ def token_of(response) -> str:
     location = response.headers["Location"]
     match = TRACK_PATH.match(location)
     assert match, location
+    return match.group(1)
+
+
+def field_error(response, field: str) -> str:
+    """The error message shown under one field of a form page."""
+    match = re.search(rf'id="{field}-error">([^<]+)<', response.get_data(as_text=True))
+    assert match, f"no error shown for {field}"
     return match.group(1)
 
 

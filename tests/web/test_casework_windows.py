@@ -6,148 +6,125 @@ import sqlalchemy as sa
 
 from app import services
 from app.config import clocks
-from app.domain.workflow import Kind, Rating
-from app.core.extensions import db
+from app.domain.workflow import Rating
 from app.models import OrgUnit, User
-from tests.conftest import NOW
+from tests.conftest import NOW, REPLY
 
 MICRO = timedelta(microseconds=1)
 
 
 @pytest.fixture
-def ctx(app, staff):
-    """An app context with the configured clocks and a few accounts."""
-    with app.app_context():
-        user = {u.username: u for u in db.session.scalars(sa.select(User))}
-        yield clocks(app.config), user
+def ctx(app, staff, session):
+    """The configured clocks and the demo accounts, on the test's session."""
+    return clocks(app.config), {u.username: u for u in session.scalars(sa.select(User))}
 
 
-def _new_case(app, kind=Kind.COMPLAINT):
-    receipt = services.submit_suggestion(
-        db.session, services.Submission(submission_key=services.intake.codes.new_submission_key(),
-                                        kind=kind, text="路灯坏了很久了", category_id=None, poster_code="YMQ2K8"),
-        clocks(app.config), app.config["SECRET_KEY"], NOW)
-    return receipt.suggestion
+def _unit(session, code):
+    return session.scalars(sa.select(OrgUnit).where(OrgUnit.code == code)).one()
 
 
-def _unit(code):
-    return db.session.scalars(sa.select(OrgUnit).where(OrgUnit.code == code)).one()
-
-
-def test_a_forward_may_be_returned_until_the_fifth_working_day_ends(app, ctx):
+def test_a_forward_may_be_returned_until_the_fifth_working_day_ends(ctx, make_case, session):
     cl, user = ctx
-    case = _new_case(app)
-    services.forward_case(db.session, case, user["yangming"], NOW, cl, _unit("330281-JT"), "道路")
+    case = make_case(now=NOW)  # filed at 阳明街道
+    services.forward_case(session, case, user["yangming"], NOW, cl, _unit(session, "330281-JT"), "道路")
     deadline = case.return_due_at  # NOW is Tuesday 1 Dec: Wed..Tue 8 Dec
     assert cl.calendar.local_date(deadline - MICRO).isoformat() == "2026-12-08"
     with pytest.raises(services.Refused) as late:
-        services.return_case(db.session, case, user["jiaotong"], deadline, cl, "不属于本局")
+        services.return_case(session, case, user["jiaotong"], deadline, cl, "不属于本局")
     assert late.value.reason == "window"
-    services.return_case(db.session, case, user["jiaotong"], deadline - MICRO, cl, "不属于本局")
+    services.return_case(session, case, user["jiaotong"], deadline - MICRO, cl, "不属于本局")
     assert case.unit.kind == "dispatch" and case.return_due_at is None
 
 
-def test_review_is_open_until_the_thirtieth_day_and_never_after_re_review(app, ctx):
+def test_review_is_open_until_the_thirtieth_day_and_never_after_re_review(ctx, make_case, session):
     cl, user = ctx
-    case = _new_case(app)
-    decision = services.ReplyText(claim="c", facts="f", decision="d", basis="b")
-    services.accept_case(db.session, case, user["yangming"], NOW, cl)
-    services.reply_to_case(db.session, case, user["yangming"], NOW, cl, decision)
+    case = make_case("replied", now=NOW)  # by 阳明街道
     end = case.window_ends_at
-    services.rate_reply(db.session, case, Rating.UNSATISFIED, "", end - MICRO, cl)
+    services.rate_reply(session, case, Rating.UNSATISFIED, "", end - MICRO, cl)
     with pytest.raises(services.Refused) as late:
-        services.request_review(db.session, case, "no", end, cl)
+        services.request_review(session, case, "no", end, cl)
     assert late.value.reason == "window"
-    services.request_review(db.session, case, "no", end - MICRO, cl)
+    services.request_review(session, case, "no", end - MICRO, cl)
     assert case.unit.name == "余姚市" and case.reply_due_at == cl.review_answer_due(end - MICRO)
 
     later = end + timedelta(days=1)
-    services.reply_to_case(db.session, case, user["yuyao-supervisor"], later, cl, decision)
-    services.rate_reply(db.session, case, Rating.UNSATISFIED, "", later, cl)
-    services.request_review(db.session, case, "still no", later, cl)
+    services.reply_to_case(session, case, user["yuyao-supervisor"], later, cl, REPLY)
+    services.rate_reply(session, case, Rating.UNSATISFIED, "", later, cl)
+    services.request_review(session, case, "still no", later, cl)
     assert case.unit.name == "宁波市"
-    services.reply_to_case(db.session, case, user["ningbo-supervisor"], later, cl, decision)
+    services.reply_to_case(session, case, user["ningbo-supervisor"], later, cl, REPLY)
     assert case.replies[-1].final and case.replies[-1].review_until is None
     with pytest.raises(services.Refused) as final:
-        services.request_review(db.session, case, "again", later, cl)
+        services.request_review(session, case, "again", later, cl)
     assert final.value.reason == "final"
-    db.session.rollback()
 
 
-def test_an_extension_is_asked_by_the_handler_and_decided_by_the_lead_once(app, ctx):
+def test_an_extension_is_asked_by_the_handler_and_decided_by_the_lead_once(ctx, make_case, session):
     cl, user = ctx
     handler, lead = user["yangming"], user["yangming-lead"]
-    case = _new_case(app)
-    services.accept_case(db.session, case, handler, NOW, cl)
+    case = make_case("accepted", now=NOW)  # by 阳明街道
     due = case.reply_due_at
     with pytest.raises(services.Refused) as too_long:
-        services.request_extension(db.session, case, handler, NOW, cl, cl.max_extension_days + 1, "太久")
+        services.request_extension(session, case, handler, NOW, cl, cl.max_extension_days + 1, "太久")
     assert too_long.value.reason == "days"
     with pytest.raises(services.Refused) as not_hers:
-        services.extend_case(db.session, case, handler, NOW, cl, 10, "自己批")
+        services.extend_case(session, case, handler, NOW, cl, 10, "自己批")
     assert not_hers.value.reason == "role"  # a handler asks; only the lead extends
-    services.request_extension(db.session, case, handler, NOW, cl, 20, "需要现场勘测")
+    services.request_extension(session, case, handler, NOW, cl, 20, "需要现场勘测")
     with pytest.raises(services.Refused) as twice:
-        services.request_extension(db.session, case, handler, NOW, cl, 5, "再要")
+        services.request_extension(session, case, handler, NOW, cl, 5, "再要")
     assert twice.value.reason == "pending"
-    event = services.extend_case(db.session, case, lead, NOW, cl, None, "")  # approves as asked
+    event = services.extend_case(session, case, lead, NOW, cl, None, "")  # approves as asked
     assert case.reply_due_at == due + timedelta(days=20) and case.extension_days == 20
     assert event.public and event.message == "需要现场勘测"  # the citizen sees the reason
     assert case.extension_request_days is None
     for step, who in ((services.request_extension, handler), (services.extend_case, lead)):
         with pytest.raises(services.Refused) as again:
-            step(db.session, case, who, NOW, cl, 1, "再延")
+            step(session, case, who, NOW, cl, 1, "再延")
         assert again.value.reason == "once"
-    db.session.rollback()
 
 
-def test_a_refused_request_leaves_the_deadline_and_the_lead_may_still_decide(app, ctx):
+def test_a_refused_request_leaves_the_deadline_and_the_lead_may_still_decide(ctx, make_case, session):
     cl, user = ctx
-    case = _new_case(app)
-    services.accept_case(db.session, case, user["yangming"], NOW, cl)
+    case = make_case("accepted", now=NOW)
     due = case.reply_due_at
     with pytest.raises(services.Refused) as nothing:
-        services.refuse_extension(db.session, case, user["yangming-lead"], NOW, cl, "不必")
+        services.refuse_extension(session, case, user["yangming-lead"], NOW, cl, "不必")
     assert nothing.value.reason == "no_request"
-    services.request_extension(db.session, case, user["yangming"], NOW, cl, 10, "材料不全")
-    event = services.refuse_extension(db.session, case, user["yangming-lead"], NOW, cl, "可以按期办结")
+    services.request_extension(session, case, user["yangming"], NOW, cl, 10, "材料不全")
+    event = services.refuse_extension(session, case, user["yangming-lead"], NOW, cl, "可以按期办结")
     assert case.reply_due_at == due and not event.public and case.extension_request_days is None
-    services.extend_case(db.session, case, user["yangming-lead"], NOW, cl, cl.max_extension_days, "汛期")
+    services.extend_case(session, case, user["yangming-lead"], NOW, cl, cl.max_extension_days, "汛期")
     assert case.reply_due_at == due + timedelta(days=cl.max_extension_days)
-    db.session.rollback()
 
 
-def test_another_units_lead_may_not_extend(app, ctx):
+def test_another_units_lead_may_not_extend(ctx, make_case, session):
     cl, user = ctx
-    case = _new_case(app)
-    services.accept_case(db.session, case, user["yangming"], NOW, cl)
+    case = make_case("accepted", now=NOW)
     other_lead = user["yangming-lead"]
-    other_lead.unit_id = _unit("330281-JT").id  # a lead, but of another unit
+    other_lead.unit_id = _unit(session, "330281-JT").id  # a lead, but of another unit
     with pytest.raises(services.Refused) as refused:
-        services.extend_case(db.session, case, other_lead, NOW, cl, 5, "越权")
+        services.extend_case(session, case, other_lead, NOW, cl, 5, "越权")
     assert refused.value.reason == "unit"
-    db.session.rollback()
+    session.rollback()
 
 
-def test_a_report_cannot_be_forwarded_to_an_ordinary_unit(app, ctx):
+def test_a_report_cannot_be_forwarded_to_an_ordinary_unit(ctx, make_case, session):
     cl, user = ctx
-    case = _new_case(app)
-    services.mark_report(db.session, case, user["yangming"], NOW, cl, "举报")
+    case = make_case(is_report=True, now=NOW)  # marked by 阳明街道: now with the dispatch centre
     with pytest.raises(services.Refused) as refused:
-        services.forward_case(db.session, case, user["dispatch"], NOW, cl, _unit("330281-YM"), "转")
+        services.forward_case(session, case, user["dispatch"], NOW, cl, _unit(session, "330281-YM"), "转")
     assert refused.value.reason == "report_target"
-    db.session.rollback()
 
 
-def test_urging_opens_on_the_first_local_day_counted_as_due_soon(app, ctx):
+def test_urging_opens_on_the_first_local_day_counted_as_due_soon(ctx, make_case, session):
     cl, user = ctx
-    case = _new_case(app)
+    case = make_case(now=NOW)
     last_day = cl.calendar.local_date(case.due_at - MICRO)
     opens = cl.calendar.end_of(last_day - timedelta(days=cl.due_soon_days + 1))  # start of that day
     with pytest.raises(services.Refused) as early:
-        services.urge_case(db.session, case, user["yuyao-supervisor"], opens - MICRO, cl, "快办")
+        services.urge_case(session, case, user["yuyao-supervisor"], opens - MICRO, cl, "快办")
     assert early.value.reason == "not_due"
-    services.urge_case(db.session, case, user["yuyao-supervisor"], opens, cl, "快办")
+    services.urge_case(session, case, user["yuyao-supervisor"], opens, cl, "快办")
     assert case.urge_count == 1
     assert cl.is_due_soon(case.due_at, opens) and not cl.is_due_soon(case.due_at, opens - MICRO)
-    db.session.rollback()

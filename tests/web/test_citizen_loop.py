@@ -17,7 +17,9 @@ def test_poster_page_names_its_unit_and_place_in_chinese(client):
     text = text_of(page)
     assert page.status_code == 200
     assert "阳明街道" in text and "阳明街道便民服务中心 一楼大厅" in text
-    assert "提交" in text and "建议" in text and "投诉" in text and "咨询" in text and "表扬" in text
+    assert re.findall(r'<label class="pill"><input[^>]*name="kind"[^>]*> <span>([^<]+)</span>', page.get_data(as_text=True)) \
+        == ["建议", "投诉", "咨询", "表扬"]
+    assert '<button type="submit" class="button">提交</button>' in page.get_data(as_text=True)
     assert '<html lang="zh-CN">' in page.get_data(as_text=True)
 
 
@@ -38,7 +40,7 @@ def test_whole_loop_from_poster_to_tracking_page(client, fill_form, session):
     code = f"{case.receipt_code[:3]}-{case.receipt_code[3:6]}-{case.receipt_code[6:]}"
     assert code in text
     pin = re.search(r"查询码 (\d{6})", text).group(1)
-    assert "请保存或截图" in text or "截图" in text
+    assert "提交成功。请保存或截图本回执，以便查询办理进度。" in text
 
     url = f"https://yima.example.gov.cn/t/{token}"
     assert decode_png(client.get(f"/t/{token}/qr.png").data) == [url]
@@ -139,7 +141,7 @@ def test_deactivated_poster_still_takes_a_suggestion_for_the_dispatch_centre(cli
     session.commit()
     page = client.get("/p/YMQ2K8")
     assert page.status_code == 200
-    assert "不再使用" in text_of(page) or "停用" in text_of(page)
+    assert "本二维码（阳明街道便民服务中心 一楼大厅）已停用。您仍可提交建议，信访局（12345）将接收并转交责任单位办理。" in text_of(page)
     token_of(submit(client, fill_form))
     case = session.scalars(sa.select(Suggestion)).one()
     assert case.unit.kind == "dispatch"

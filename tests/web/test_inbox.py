@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from app.core.db import utcnow
 from app.models import Suggestion
 from tests.web.helpers import text_of
-from tests.web.staff_helpers import citizen_post, file_case, signed_in
+from tests.web.staff_helpers import citizen_post, signed_in
 
 
 def _ids(html: str) -> list[int]:
@@ -20,9 +20,8 @@ def _set(session, case_id, **values):
     session.commit()
 
 
-def test_pages_follow_the_nearest_deadline_and_never_repeat_or_skip(app, staff, session, monkeypatch):
-    monkeypatch.setitem(app.config, "SUBMIT_RATE_LIMIT", "1000 per minute")  # one test address, 30 cases
-    ids = [file_case(app)[1] for _ in range(30)]
+def test_pages_follow_the_nearest_deadline_and_never_repeat_or_skip(app, staff, make_case, session):
+    ids = [make_case().id for _ in range(30)]
     now = utcnow()
     for n, case_id in enumerate(ids):  # deadlines in reverse order of filing, two sharing one
         _set(session, case_id, due_at=now + timedelta(days=30 - n if n != 1 else 29))
@@ -38,11 +37,10 @@ def test_pages_follow_the_nearest_deadline_and_never_repeat_or_skip(app, staff, 
     assert page_one + page_two == sorted(ids, key=lambda i: due[i])
 
 
-def test_filters_narrow_the_list(app, staff, session):
-    _, late = file_case(app)
-    _, soon = file_case(app)
-    _, later = file_case(app, text="小区北门健身器材损坏，请维修")
-    _, roads = file_case(app, path="/p/FSH7N3")  # 凤山街道, another unit: never in this inbox
+def test_filters_narrow_the_list(app, staff, make_case, session):
+    late, soon = make_case().id, make_case().id
+    later = make_case(text="小区北门健身器材损坏，请维修").id
+    roads = make_case(poster="FSH7N3").id  # 凤山街道, another unit: never in this inbox
     now = utcnow()
     _set(session, late, due_at=now - timedelta(hours=1))
     _set(session, soon, due_at=now + timedelta(days=2))
@@ -61,8 +59,8 @@ def test_filters_narrow_the_list(app, staff, session):
     assert "已超期" in page and "剩余 2 天" in page
 
 
-def test_a_citizens_follow_up_reaches_the_staff_timeline(app, staff):
-    token, case_id = file_case(app)
-    assert citizen_post(app, token, "follow-up", text="补充：路灯杆上有编号 YM-0231").status_code == 303
-    page = signed_in(app, "yangming").get(f"/staff/cases/{case_id}")
+def test_a_citizens_follow_up_reaches_the_staff_timeline(app, staff, make_receipt):
+    receipt = make_receipt()
+    assert citizen_post(app, receipt.token, "follow-up", text="补充：路灯杆上有编号 YM-0231").status_code == 303
+    page = signed_in(app, "yangming").get(f"/staff/cases/{receipt.suggestion.id}")
     assert "路灯杆上有编号 YM-0231" in text_of(page)

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from app.models import CaseEvent, Suggestion
 from tests.web.helpers import text_of
-from tests.web.staff_helpers import CSRF_ANY, file_case, signed_in
+from tests.web.staff_helpers import CSRF_ANY, signed_in
 
 
 def _page_form(client, case_id):
@@ -21,8 +21,8 @@ def _events(session, case_id, action):
         CaseEvent.suggestion_id == case_id, CaseEvent.action == action))
 
 
-def test_a_stale_page_is_refused_with_the_new_state_and_the_text_kept(app, staff, session):
-    _, case_id = file_case(app, path="/submit", category="0")
+def test_a_stale_page_is_refused_with_the_new_state_and_the_text_kept(app, staff, make_case, session):
+    case_id = make_case(poster=None).id  # at the dispatch centre
     first, second = signed_in(app, "dispatch"), signed_in(app, "dispatch")
     seen_by_first, seen_by_second = _page_form(first, case_id), _page_form(second, case_id)
     assert first.post(f"/staff/cases/{case_id}/accept", data=seen_by_first).status_code == 303
@@ -35,8 +35,8 @@ def test_a_stale_page_is_refused_with_the_new_state_and_the_text_kept(app, staff
     assert _events(session, case_id, "reject") == 0
 
 
-def test_two_staff_forwarding_at_the_same_moment_forward_once(app, staff, session):
-    _, case_id = file_case(app, path="/submit", category="0")
+def test_two_staff_forwarding_at_the_same_moment_forward_once(app, staff, make_case, session):
+    case_id = make_case(poster=None).id
     clients = [signed_in(app, "dispatch") for _ in range(2)]
     forms = [_page_form(c, case_id) for c in clients]
     units = [_unit(session, 0), _unit(session, 1)]
