@@ -22,7 +22,7 @@ def _pybabel(*args: str) -> None:
 def extract_command():
     """Extract every marked string into messages.pot and merge it into the catalogs."""
     _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--sort-by-file", "-o", str(POT), "app")
-    _pybabel("update", "-i", str(POT), "-d", str(TRANSLATIONS), "--no-fuzzy-matching")
+    _pybabel("update", "-i", str(POT), "-d", str(TRANSLATIONS), "--no-fuzzy-matching", "--ignore-obsolete")
 
 
 @translate.command("init")
