@@ -22,10 +22,12 @@ def seed_command():
     now = utcnow()
     counts = seed_demo(db.session, now)
     seed_demo_users(db.session, now, generate_password_hash(DEMO_PASSWORD))
-    added = seed_demo_cases(db.session, now, clocks(current_app.config), current_app.config["SECRET_KEY"])
+    cases = seed_demo_cases(db.session, now, clocks(current_app.config), current_app.config["SECRET_KEY"])
     db.session.commit()
     click.echo("Demo data ready: " + ", ".join(f"{n} {k}" for k, n in counts.items())
-               + f", {added} demo cases added")
+               + f", {cases.added} demo cases added")
+    if cases.refused:
+        click.echo("Left out, a step refused (are the YIMA_ clocks the defaults?): " + ", ".join(cases.refused))
 
 
 @demo.command("generate")

@@ -11,7 +11,7 @@ import base64
 import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Optional
+from typing import NamedTuple, Optional
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -21,6 +21,7 @@ from app.domain.deadlines import Clocks
 from app.domain.workflow import Channel, Kind, Rating
 from app.models import Category, FigureWatermark, OrgUnit, Suggestion, User
 from app.services import casework, feedback
+from app.services.errors import Refused
 from app.services.intake import Submission, submit_suggestion
 
 
@@ -217,22 +218,38 @@ class _Player:
         return stamps
 
 
-def seed_demo_cases(session: Session, now: datetime, clocks: Clocks, secret_key: str,
-                    scenarios: Optional[list[Scenario]] = None) -> int:
-    """File and play every demo scenario whose case is missing; return how many were added.
+class Seeded(NamedTuple):
+    """What a seeding did: how many cases it added, and the scenarios the policy refused."""
 
-    The demo users must exist (app/demo/seed.py seed_demo_users). Flushes, never commits."""
+    added: int
+    refused: tuple[str, ...] = ()
+
+
+def seed_demo_cases(session: Session, now: datetime, clocks: Clocks, secret_key: str) -> Seeded:
+    """File and play every demo scenario whose case is missing.
+
+    The scenarios are timed for the default clocks: with other YIMA_ clock settings a step may
+    be refused (a window not yet over, a case not yet late enough to urge); that scenario is
+    then left out whole, and named in the answer. The demo users must exist
+    (app/demo/seed.py seed_demo_users). Flushes, never commits."""
     from app.demo.scenarios import SCENARIOS
 
     player = _Player(session, now, clocks, secret_key)
-    added, stamps = 0, set()
-    for scenario in SCENARIOS if scenarios is None else scenarios:
-        if find_case(session, scenario.name) is None:
-            stamps |= player.play(scenario)
-            added += 1
+    added, refused, stamps = 0, [], set()
+    for scenario in SCENARIOS:
+        if find_case(session, scenario.name) is not None:
+            continue
+        try:
+            with session.begin_nested():  # a refused step takes its whole case back
+                played = player.play(scenario)
+        except Refused as refusal:
+            refused.append(f"{scenario.name} ({refusal.reason})")
+            continue
+        stamps |= played
+        added += 1
     if stamps:
         _refresh_stored_months(session, now, clocks, stamps)
-    return added
+    return Seeded(added, tuple(refused))
 
 
 def _refresh_stored_months(session: Session, now: datetime, clocks: Clocks, stamps: set[datetime]) -> None:

@@ -1,5 +1,6 @@
 """The demo has a past: `flask demo seed` plays a few dozen cases through the service steps,
 and a newcomer finds a full inbox, supervision list and dashboard, and a case to rate."""
+import dataclasses
 import re
 from collections import Counter
 from datetime import timedelta
@@ -21,12 +22,13 @@ from tests.web.helpers import text_of
 from tests.web.staff_helpers import CSRF_ANY, signed_in
 
 
-def _seed(app, now):
+def _seed(app, now, cl=None):
     """Seed the demo cases at `now` and commit; return how many were added."""
     with app.app_context():
-        added = seed_demo_cases(db.session, now, clocks(app.config), app.config["SECRET_KEY"])
+        seeded = seed_demo_cases(db.session, now, cl or clocks(app.config), app.config["SECRET_KEY"])
         db.session.commit()
-    return added
+    assert cl is not None or not seeded.refused  # the scenarios fit the default clocks
+    return seeded.added
 
 
 @pytest.fixture
@@ -116,6 +118,17 @@ def test_seeding_twice_adds_no_case_and_no_event(app, staff, session):
     assert _seed(app, NOW + timedelta(days=3)) == 0
     session.rollback()
     assert _totals(session) == first
+
+
+def test_a_scenario_other_clocks_refuse_is_left_out_whole(app, staff, session):
+    longer_window = dataclasses.replace(clocks(app.config), review_request_days=60)
+    with app.app_context():
+        seeded = seed_demo_cases(db.session, NOW, longer_window, app.config["SECRET_KEY"])
+        db.session.commit()
+    # Its rating window is not over when the scenario closes it: its case is taken back whole.
+    assert seeded.refused == ("ym-praise-closed (window)",) and seeded.added == len(SCENARIOS) - 1
+    assert find_case(session, "ym-praise-closed") is None
+    assert _totals(session)[0] == len(SCENARIOS) - 1
 
 
 def test_the_seed_command_adds_the_cases_once(app, session):
