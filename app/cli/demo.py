@@ -12,15 +12,22 @@ demo = AppGroup("demo", help="Demo data for a local run.")
 
 @demo.command("seed")
 def seed_command():
-    """Create the demo units, categories and posters (idempotent)."""
+    """Create the demo units, categories, posters, staff accounts and cases (idempotent)."""
     from werkzeug.security import generate_password_hash
 
+    from app.config import clocks
+    from app.demo.cases import seed_demo_cases
     from app.demo.seed import DEMO_PASSWORD, seed_demo, seed_demo_users
 
-    counts = seed_demo(db.session, utcnow())
-    seed_demo_users(db.session, utcnow(), generate_password_hash(DEMO_PASSWORD))
+    now = utcnow()
+    counts = seed_demo(db.session, now)
+    seed_demo_users(db.session, now, generate_password_hash(DEMO_PASSWORD))
+    cases = seed_demo_cases(db.session, now, clocks(current_app.config), current_app.config["SECRET_KEY"])
     db.session.commit()
-    click.echo("Demo data ready: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+    click.echo("Demo data ready: " + ", ".join(f"{n} {k}" for k, n in counts.items())
+               + f", {cases.added} demo cases added")
+    if cases.refused:
+        click.echo("Left out, a step refused (are the YIMA_ clocks the defaults?): " + ", ".join(cases.refused))
 
 
 @demo.command("generate")
@@ -52,4 +59,11 @@ def urls_command():
     click.echo(f"\nStaff view: {base}/staff/  (demo accounts, password {DEMO_PASSWORD!r})")
     for username, name, _unit, role in DEMO_USERS:
         click.echo(f"  {role:<11} {username:<18} {name}")
+    from app.demo.cases import demo_links
+
+    links = demo_links(db.session, base, current_app.config["SECRET_KEY"])
+    if links:
+        click.echo("\nDemo cases as their citizen sees them (or type the code and PIN at /track):")
+    for link in links:
+        click.echo(f"  {link.label}: {link.url}  (receipt {link.receipt_code}, PIN {link.pin})")
     click.echo("")
