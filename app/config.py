@@ -60,6 +60,7 @@ def load_config(instance_path: str) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "COUNTY_NAME": env.get("YIMA_COUNTY_NAME", "余姚市"),
+        "COUNTY_NAME_EN": env.get("YIMA_COUNTY_NAME_EN", "Yuyao City"),  # English pages' footer
         "YIMA_CJK_FONT": env.get("YIMA_CJK_FONT") or None,  # else the system font folders
         "BABEL_DEFAULT_LOCALE": "zh_Hans_CN",
         "BABEL_DEFAULT_TIMEZONE": env.get("YIMA_TIMEZONE", "Asia/Shanghai"),

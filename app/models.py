@@ -190,7 +190,8 @@ class Suggestion(Base):
     unit: Mapped[OrgUnit] = relationship(foreign_keys=[unit_id])
     handled_by: Mapped[Optional[OrgUnit]] = relationship(foreign_keys=[handled_by_id])
     assignee: Mapped[Optional[User]] = relationship()
-    merged_into: Mapped[Optional["Suggestion"]] = relationship(remote_side=[id])
+    merged_into: Mapped[Optional["Suggestion"]] = relationship(remote_side=[id], back_populates="merged_cases")
+    merged_cases: Mapped[list["Suggestion"]] = relationship(back_populates="merged_into")
     events: Mapped[list["CaseEvent"]] = relationship(
         back_populates="suggestion", order_by="CaseEvent.id"
     )

@@ -140,10 +140,9 @@ def db_label(app) -> str:
 
 def print_plans(app) -> None:
     """EXPLAIN ANALYZE of the inbox and the dashboard's largest query (PostgreSQL)."""
-    from zoneinfo import ZoneInfo
-
     import sqlalchemy as sa
 
+    from app.config import clocks
     from app.core.db import utcnow
     from app.core.extensions import db
     from app.models import User
@@ -153,7 +152,7 @@ def print_plans(app) -> None:
         if db.engine.dialect.name != "postgresql":
             return
         user = db.session.scalars(sa.select(User).where(User.username == "dispatch")).one()
-        query = filtered(db.session, user, InboxFilter(overdue=True), utcnow(), ZoneInfo("Asia/Shanghai"))
+        query = filtered(db.session, user, InboxFilter(overdue=True), utcnow(), clocks(app.config))
         query = query.order_by(sa.text("due_at ASC NULLS LAST"), sa.text("id")).limit(26)
         sql = str(query.compile(db.engine, compile_kwargs={"literal_binds": True}))
         print("\nEXPLAIN ANALYZE inbox (overdue):")

@@ -12,12 +12,12 @@ class SuggestionForm(FilingForm):
 
 
 class TrackForm(Form):
-    """Look a case up by its receipt code and PIN (or the phone's last four digits)."""
+    """Look a case up by its receipt code and PIN (or the whole phone number given)."""
 
     code = StringField(_l("Receipt code"), validators=[
         DataRequired(_l("Enter the receipt code.")), Length(max=20, message=_l("At most %(max)d characters."))])
-    pin = StringField(_l("PIN or the last 4 digits of your phone"), validators=[
-        DataRequired(_l("Enter the PIN.")), Length(max=10, message=_l("At most %(max)d characters."))])
+    pin = StringField(_l("PIN, or the mobile number you gave"), validators=[
+        DataRequired(_l("Enter the PIN.")), Length(max=20, message=_l("At most %(max)d characters."))])
 
 
 class RateForm(Form):

@@ -17,7 +17,8 @@ from app.citizen.forms import FollowUpForm, RateForm, ReviewForm, SuggestionForm
 from app.config import clocks
 from app.core.db import one_read, utcnow
 from app.domain import codes
-from app.domain.workflow import Kind
+from app.domain.policy import CITIZEN_PARTY, refusal
+from app.domain.workflow import Action, Kind
 from app.core.extensions import csrf, db
 from app.core.i18n import page_language
 from app.models import Suggestion
@@ -26,6 +27,7 @@ from qr import receipt as receipt_qr
 
 bp = Blueprint("citizen", __name__)
 
+CITIZEN_STEPS = (Action.RATE, Action.REQUEST_REVIEW, Action.FOLLOW_UP)
 POSTER_CODE = re.compile(r"^[A-Za-z0-9]{4,16}$")
 REMEMBERED_PINS = 5
 
@@ -158,6 +160,9 @@ def render_tracking(case: Suggestion, token, forms=None, status: int = 200, pin=
     """The tracking page with the forms the case's stage offers."""
     forms = forms or {}
     shown = case.merged_into or case  # a merged citizen sees the master's answer
+    now, cl = utcnow(), clocks(current_app.config)
+    # The forms the policy lets this citizen use now (app/domain/policy.py), as the steps do.
+    may = {action.value: refusal(CITIZEN_PARTY, case, action, now, cl) is None for action in CITIZEN_STEPS}
     html = render_template(
         "citizen/track.html", case=case, shown=shown, token=token,
         pin=pin or session.get("pins", {}).get(case.receipt_code),
@@ -165,7 +170,7 @@ def render_tracking(case: Suggestion, token, forms=None, status: int = 200, pin=
         rate_form=forms.get("rate") or RateForm(formdata=None),
         review_form=forms.get("review") or ReviewForm(formdata=None),
         follow_form=forms.get("follow-up") or FollowUpForm(formdata=None),
-        now=utcnow(), review_answer_days=clocks(current_app.config).review_answer_days,
+        now=now, may=may, review_answer_days=cl.review_answer_days,
         qr_src=_receipt_data_uri(tracking_url(token)) if token else None,
         action_urls={step: url_for("citizen.feedback.send", step=step, **({"token": token} if token else {}))
                      for step in ("rate", "review", "follow-up")},

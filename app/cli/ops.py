@@ -55,10 +55,11 @@ def backup_command(output):
         click.echo(pg_dump_command(url, str(output or f"yima-{stamp}.dump")))
         raise click.exceptions.Exit(2)
     output = output or Path(current_app.instance_path) / "backups" / f"yima-{stamp}.sqlite3"
-    _audit("backup", str(output.name))
+    _audit("backup", str(output.name))  # before: the backup then holds its own audit row
     try:
         backup_sqlite(live, output)
     except BackupError as error:
+        _audit("backup_failed", str(output.name), str(error))  # the trail says it did not happen
         raise click.ClickException(str(error)) from error
     click.echo(f"backed up {live} to {output} ({output.stat().st_size} bytes)")
 

@@ -117,7 +117,7 @@ def event_label(event) -> str:
 def init_app(app) -> None:
     """Make the label tables available to every template."""
     app.jinja_env.globals.update(
-        STATUS_LABEL=STATUS, KIND_LABEL=KIND, CHANNEL_LABEL=CHANNEL, ROLE_LABEL=ROLE, EVENT_LABEL=EVENT,
+        STATUS_LABEL=STATUS, KIND_LABEL=KIND, CHANNEL_LABEL=CHANNEL, ROLE_LABEL=ROLE,
         ACTION_LABEL=ACTION, MESSAGE_LABEL=MESSAGE, RATING_LABEL=RATING, STAGE_REPLY_LABEL=STAGE_REPLY,
         event_label=event_label,
     )

@@ -10,7 +10,7 @@ What is checked, in order:
 1. the transition table (app/domain/workflow.py): the state and the role;
 2. report and accusation cases (检举控告, Art. 30): only the dispatch centre and supervisors;
 3. the unit: steps that act for the unit holding the case need one of its people (the
-   dispatch centre may act on any case: it triages);
+   dispatch centre may triage any case: accept, reject, forward, merge);
 4. each action's own window or precondition (a forward's 5 working days to object, one
    extension per case, a rating window, a duty due soon enough to urge).
 """
@@ -41,11 +41,14 @@ class Party:
 CITIZEN_PARTY = Party(CITIZEN)
 SYSTEM_PARTY = Party(SYSTEM)
 
-# Steps taken for the unit holding the case; the dispatch centre may take them on any case.
+# Steps taken for the unit holding the case.
 UNIT_BOUND = frozenset({
     Action.ACCEPT, Action.REJECT, Action.FORWARD, Action.RETURN, Action.REPLY, Action.ASSIGN,
     Action.REQUEST_EXTENSION, Action.EXTEND, Action.REFUSE_EXTENSION, Action.MERGE,
 })
+# The dispatch centre triages: it may take these on any unit's case. It never answers for
+# another unit (a review or re-review is answered by the unit above, Arts. 35-36).
+TRIAGE = frozenset({Action.ACCEPT, Action.REJECT, Action.FORWARD, Action.MERGE})
 # Who handles a report or accusation at all (Art. 30): never the unit it may accuse.
 REPORT_ROLES = frozenset({Role.DISPATCHER, Role.SUPERVISOR})
 # Who may see a citizen's phone: the people of the unit holding the case, who must call back.
@@ -88,7 +91,8 @@ def refusal(actor: ActorLike, case, action: Action, now: datetime, clocks: Clock
     staff = isinstance(actor.role, Role)
     if staff and case.is_report and actor.role not in REPORT_ROLES:
         return "report"
-    if staff and action in UNIT_BOUND and actor.role is not Role.DISPATCHER and case.unit_id != actor.unit_id:
+    if staff and action in UNIT_BOUND and case.unit_id != actor.unit_id and not (
+            actor.role is Role.DISPATCHER and action in TRIAGE):
         return "unit"
     check = _CHECKS.get(action)
     return check(actor, case, now, clocks) if check else None
@@ -141,14 +145,22 @@ def _urge(actor, case, now, clocks):
     return None if clocks.needs_attention(case.due_at, now) else "not_due"
 
 
-def _stays_itself(actor, case, now, clocks):
-    # A report goes to no other unit (the one dispatch centre keeps it: Art. 30) and is
-    # merged into nothing: a master's answer would reach the accuser from the accused.
+def _forward(actor, case, now, clocks):
+    # A report goes to no other unit: the one dispatch centre keeps it (Art. 30).
     return "report_target" if case.is_report else None
 
 
+def _merge(actor, case, now, clocks):
+    if case.is_report:
+        return "report_target"  # a master's answer would reach the accuser from the accused
+    return "has_merged" if case.merged_cases else None  # its own merged cases would be stranded
+
+
 def _mark_report(actor, case, now, clocks):
-    return "state" if case.is_report else None
+    if case.is_report:
+        return "state"
+    # The citizens merged into it would read the answer to an accusation.
+    return "has_merged" if case.merged_cases else None
 
 
 def _reveal_phone(actor, case, now, clocks):
@@ -182,7 +194,7 @@ def _close(actor, case, now, clocks):
 
 
 _CHECKS = {
-    Action.RETURN: _return, Action.FORWARD: _stays_itself, Action.MERGE: _stays_itself,
+    Action.RETURN: _return, Action.FORWARD: _forward, Action.MERGE: _merge,
     Action.REQUEST_EXTENSION: _request_extension, Action.EXTEND: _extend,
     Action.REFUSE_EXTENSION: _refuse_extension, Action.URGE: _urge, Action.MARK_REPORT: _mark_report,
     Action.REVEAL_PHONE: _reveal_phone, Action.RATE: _rate, Action.REQUEST_REVIEW: _request_review,

@@ -97,7 +97,7 @@ def forward_case(session, case, actor, now, clocks: Clocks, to_unit: OrgUnit, re
     event = _record(session, case, actor, Action.FORWARD, now, after, public=True, message=reason,
                     to_unit=to_unit)
     _receive(case, to_unit, now, clocks)
-    case.return_due_at = clocks.return_due(now)
+    case.return_due_at = clocks.return_due(now)  # the receiving unit may object until then
     _flush(session, case)
     return event
 
@@ -110,7 +110,6 @@ def return_case(session, case, actor, now, clocks: Clocks, objection: str, versi
     event = _record(session, case, actor, Action.RETURN, now, after, public=True, message=objection,
                     to_unit=centre)
     _receive(case, centre, now, clocks)
-    case.return_due_at = None
     _flush(session, case)
     return event
 
@@ -122,6 +121,8 @@ def _receive(case: Suggestion, unit: OrgUnit, now: datetime, clocks: Clocks) -> 
     case.accept_due_at = case.due_at = clocks.accept_due(now)
     case.accepted_at = case.reply_due_at = case.overdue_at = case.assignee_id = None
     case.extension_request_days, case.extension_request_reason = None, ""
+    case.extension_days = 0  # the receiving unit's answer clock is its own (Art. 34 is per duty)
+    case.return_due_at = None
 
 
 def assign_case(session, case, actor, now, clocks: Clocks, assignee: User, version=None) -> CaseEvent:
@@ -256,6 +257,7 @@ def mark_report(session, case, actor, now, clocks: Clocks, reason: str, version=
                     to_unit=centre)
     case.is_report = True
     case.handled_by_id = None  # it counts for no unit until the dispatch centre accepts it
+    case.return_due_at = None  # nobody at the dispatch centre sends it back
     if case.unit_id != centre.id:
         _receive(case, centre, now, clocks)
         case.status = CaseState.SUBMITTED

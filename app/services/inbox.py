@@ -25,12 +25,11 @@ class InboxFilter:
     category_id: Optional[int] = None
     poster_id: Optional[int] = None
     channel: Optional[str] = None
-    kind: Optional[str] = None
-    unit_id: Optional[int] = None
     date_from: Optional[date] = None
     date_to: Optional[date] = None
     overdue: bool = False
     due_soon: bool = False
+    extension_requested: bool = False  # a handler's request waits for the lead (Art. 34)
     q: str = ""
 
 
@@ -51,8 +50,7 @@ def filtered(session: Session, user: User, f: InboxFilter, now: datetime, clocks
     elif f.status in {s.value for s in CaseState}:
         query = query.where(Suggestion.status == CaseState(f.status))
     for column, value in ((Suggestion.category_id, f.category_id), (Suggestion.poster_id, f.poster_id),
-                          (Suggestion.channel, f.channel), (Suggestion.kind, f.kind),
-                          (Suggestion.unit_id, f.unit_id)):
+                          (Suggestion.channel, f.channel)):
         if value:
             query = query.where(column == value)
     if f.date_from:
@@ -63,6 +61,8 @@ def filtered(session: Session, user: User, f: InboxFilter, now: datetime, clocks
         query = query.where(overdue(now))
     if f.due_soon:
         query = query.where(due_soon(now, clocks))
+    if f.extension_requested:
+        query = query.where(Suggestion.extension_request_days.is_not(None))
     if f.q.strip():
         needle = f.q.strip()
         code = needle.replace("-", "").upper()
@@ -96,6 +96,13 @@ def page(session: Session, query: sa.Select, after: Optional[Cursor]) -> tuple[l
 COUNTED = tuple(OPEN_STATES | {CaseState.REPLIED})
 
 
+def pending_extensions(session: Session, user: User) -> int:
+    """How many visible cases wait for a lead's decision on an extension."""
+    query = (sa.select(sa.func.count()).select_from(Suggestion)
+             .where(case_scope(session, user), Suggestion.extension_request_days.is_not(None)))
+    return session.scalar(query) or 0
+
+
 def counts_by_status(session: Session, user: User) -> dict[CaseState, int]:
     """How many visible cases wait in each live state (closed ones are for the dashboard)."""
     query = (sa.select(Suggestion.status, sa.func.count())
@@ -126,8 +133,10 @@ class ExportRow:
 def export_rows(session: Session, user: User, query: sa.Select, lang: str, unmasked: frozenset[int]):
     """The rows of an inbox export, streamed; only the cases in `unmasked` show a full phone."""
     cases = query.subquery()
-    unit_name = OrgUnit.name_en if lang == "en" else OrgUnit.name
-    category_name = Category.name_en if lang == "en" else Category.name
+    # An English export names units and matters as the English pages do: in English where named.
+    unit_name = sa.func.coalesce(sa.func.nullif(OrgUnit.name_en, ""), OrgUnit.name) if lang == "en" else OrgUnit.name
+    category_name = (sa.func.coalesce(sa.func.nullif(Category.name_en, ""), Category.name) if lang == "en"
+                     else Category.name)
     rows = (sa.select(cases.c.id, cases.c.receipt_code, cases.c.created_at, cases.c.kind, category_name,
                       cases.c.channel, Poster.code, unit_name, cases.c.status, cases.c.due_at, cases.c.text,
                       cases.c.location, cases.c.citizen_name, cases.c.citizen_phone)

@@ -35,12 +35,15 @@ def ended_before(cutoff: datetime) -> sa.ColumnElement[bool]:
     master = aliased(Suggestion)
     last_event = (sa.select(sa.func.max(CaseEvent.at))
                   .where(CaseEvent.suggestion_id == Suggestion.id).scalar_subquery())
-    master_closed = (sa.select(master.closed_at).where(master.id == Suggestion.merged_into_id)
-                     .scalar_subquery())
+    # A merged case ends with its master: closed, or not accepted (its last event).
+    master_ended = (sa.select(sa.func.max(CaseEvent.at))
+                    .where(CaseEvent.suggestion_id == master.id, master.id == Suggestion.merged_into_id,
+                           master.status.in_((CaseState.CLOSED, CaseState.REJECTED)))
+                    .scalar_subquery())
     return sa.or_(
         sa.and_(Suggestion.status == CaseState.CLOSED, Suggestion.closed_at < cutoff),
         sa.and_(Suggestion.status == CaseState.REJECTED, last_event < cutoff),
-        sa.and_(Suggestion.status == CaseState.MERGED, master_closed < cutoff),
+        sa.and_(Suggestion.status == CaseState.MERGED, master_ended < cutoff),
     )
 
 

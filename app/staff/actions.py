@@ -7,7 +7,7 @@ from app import services
 from app.config import clocks
 from app.domain.workflow import Action
 from app.core.extensions import db
-from app.models import OrgUnit, User
+from app.services import directory
 from app.staff.forms import CaseActionForm
 
 # Why a step was refused, by the reason app/domain/policy.py or a service gives; numbers come
@@ -28,6 +28,7 @@ REFUSED = {
     "target": _l("Choose another active unit."),
     "assignee": _l("Choose a person of the unit holding the case."),
     "master": _l("The master case must be another open case."),
+    "has_merged": _l("Other cases are merged into this one: it cannot be merged or marked as a report."),
     "not_due": _l("Only overdue cases and cases due within %(days)d days can be urged."),
     "phone": _l("Only the people of the unit holding the case may see the phone number."),
     "no_phone": _l("The citizen gave no phone number."),
@@ -59,20 +60,6 @@ def message(reason: str, clocks) -> str:
     return str(text) % {"max": clocks.max_extension_days, "days": clocks.due_soon_days}
 
 
-def _unit(form):
-    unit = db.session.get(OrgUnit, form.unit.data or 0)
-    if unit is None:
-        raise services.Refused("target")
-    return unit
-
-
-def _assignee(form):
-    user = db.session.get(User, form.assignee.data or 0)
-    if user is None:
-        raise services.Refused("assignee")
-    return user
-
-
 def _master(form):
     try:
         return services.find_master(db.session, current_user, form.master_code.data or "")
@@ -95,11 +82,11 @@ def take(action: Action, case, form: CaseActionForm, now, version: int):
     if action is Action.REJECT:
         return services.reject_case(s, case, me, now, cl, text, version)
     if action is Action.FORWARD:
-        return services.forward_case(s, case, me, now, cl, _unit(form), text, version)
+        return services.forward_case(s, case, me, now, cl, directory.unit(s, form.unit.data), text, version)
     if action is Action.RETURN:
         return services.return_case(s, case, me, now, cl, text, version)
     if action is Action.ASSIGN:
-        return services.assign_case(s, case, me, now, cl, _assignee(form), version)
+        return services.assign_case(s, case, me, now, cl, directory.person(s, form.assignee.data), version)
     if action is Action.NOTE:
         return services.add_note(s, case, me, now, cl, text)
     if action is Action.REPLY:

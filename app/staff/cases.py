@@ -1,5 +1,4 @@
 """A case in the staff view: its page, its actions, the phone reveal, and filing for a citizen."""
-import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,8 +12,9 @@ from app.core.i18n import page_language
 from app.core.security import no_store
 from app.domain import codes
 from app.domain.policy import Area, allowed_actions, refusal
-from app.domain.workflow import STAFF_ACTIONS, STAFF_CASE_ROLES, Action, Channel, Kind
-from app.models import OrgUnit, Suggestion, User
+from app.domain.workflow import STAFF_ACTIONS, Action, Channel, Kind
+from app.models import Suggestion
+from app.services import directory
 from app.staff import actions
 from app.staff.auth import area_required
 from app.staff.badges import deadline_badge
@@ -51,18 +51,17 @@ def render_case(found: Suggestion, form: CaseActionForm | None = None, phone: st
         badge=deadline_badge(found, now), phone=phone or services.mask_phone(found.citizen_phone),
         can_reveal=not phone and refusal(current_user, found, Action.REVEAL_PHONE, now, cl) is None,
         code=codes.grouped(found.receipt_code), max_extension_days=cl.max_extension_days,
+        master_visible=found.merged_into is not None and services.can_see(db.session, current_user, found.merged_into),
     )
     return html, status
 
 
 def _action_choices(form: CaseActionForm, found: Suggestion) -> None:
     lang = page_language()
-    units = db.session.scalars(sa.select(OrgUnit).where(OrgUnit.active, OrgUnit.id != found.unit_id)
-                               .order_by(OrgUnit.kind, OrgUnit.id))
-    form.unit.choices = [SelectChoice(0, "—")] + [SelectChoice(u.id, u.display_name(lang)) for u in units]
-    people = db.session.scalars(sa.select(User).where(User.unit_id == found.unit_id, User.active,
-                                                      User.role.in_(STAFF_CASE_ROLES)).order_by(User.username))
-    form.assignee.choices = [SelectChoice(0, "—")] + [SelectChoice(u.id, u.label) for u in people]
+    form.unit.choices = [SelectChoice(0, "—")] + [
+        SelectChoice(u.id, u.display_name(lang)) for u in directory.forward_targets(db.session, found)]
+    form.assignee.choices = [SelectChoice(0, "—")] + [
+        SelectChoice(u.id, u.label) for u in directory.assignees(db.session, found)]
 
 
 @bp.post("/cases/<int:case_id>/reveal_phone")

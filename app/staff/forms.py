@@ -36,6 +36,7 @@ class InboxFilterForm(Form):
     date_to = DateField(_l("Filed until"), validators=[Optional()])
     overdue = BooleanField(_l("Overdue"))
     due_soon = BooleanField(_l("Due soon"))  # the view names YIMA_DUE_SOON_DAYS
+    extension_requested = BooleanField(_l("Extension requested, waiting for the lead"))
     q = StringField(_l("Search text or receipt code"), filters=[clean_text], validators=[Optional(), Length(max=100)])
 
 

@@ -17,7 +17,7 @@ from app.domain.deadlines import last_day
 from app.domain.policy import PHONE_ROLES
 from app.domain.workflow import Channel
 from app.services.inbox import (
-    Cursor, InboxFilter, counts_by_status, export_rows, filtered, page, reveal_for_export,
+    Cursor, InboxFilter, counts_by_status, export_rows, filtered, page, pending_extensions, reveal_for_export,
 )
 from app.staff.badges import badges
 from app.staff.exports import audit_export, download
@@ -50,7 +50,8 @@ def inbox_filter(cl) -> tuple[InboxFilterForm, InboxFilter]:
         channel=form.channel.data if form.channel.data in {c.value for c in Channel} else None,
         date_from=None if form.date_from.errors else form.date_from.data,
         date_to=None if form.date_to.errors else form.date_to.data,
-        overdue=form.overdue.data, due_soon=form.due_soon.data, q=form.q.data or "",
+        overdue=form.overdue.data, due_soon=form.due_soon.data,
+        extension_requested=form.extension_requested.data, q=form.q.data or "",
     )
     return form, f
 
@@ -71,6 +72,7 @@ def inbox():
     export_args = {k: v for k, v in request.args.items() if k not in ("after_due", "after_id", "phones")}
     return render_template("staff/inbox.html", form=form, cases=cases, next_url=next_url,
                            counts=counts_by_status(db.session, current_user), export_args=export_args,
+                           pending_extensions=pending_extensions(db.session, current_user),
                            badge=badges(cases, now), may_export_phones=current_user.role in PHONE_ROLES)
 
 

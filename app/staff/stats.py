@@ -3,7 +3,7 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -15,6 +15,7 @@ from app.core.labels import CHANNEL, KIND
 from app.models import Category, OrgUnit, Poster
 from app.config import clocks
 from app.services.access import sees_reports, subtree_ids, visible_unit_ids
+from app.services import directory
 from app.services.oversight import attention_list, overdue_at_unit
 from app.stats import charts
 from app.stats.figures import BREAKDOWNS, Figures, rollup, scans_by_poster, total
@@ -65,11 +66,7 @@ def _zone():
 
 def _scope_units() -> list[OrgUnit]:
     """Units the user may choose as the dashboard's scope."""
-    ids = visible_unit_ids(db.session, current_user)
-    query = sa.select(OrgUnit).order_by(OrgUnit.kind, OrgUnit.id)
-    if ids is not None:
-        query = query.where(OrgUnit.id.in_(ids))
-    return list(db.session.scalars(query))
+    return directory.scope_units(db.session, current_user)
 
 
 def _parse_day(name):
@@ -207,9 +204,3 @@ def unit_page(unit_id: int):
     return render_template("staff/unit.html", unit=unit, figures=figures, overdue=overdue, first=first,
                            last=last, period_name=name, columns=COLUMNS, titles=column_titles(),
                            badge=badges(overdue, now))
-
-
-def stats_url(**changes) -> str:
-    """The dashboard URL with some of the current arguments changed."""
-    args = {**request.args.to_dict(), **changes}
-    return url_for("staff.stats.dashboard", **args)

@@ -35,6 +35,7 @@ class Case:
     rated_at: Optional[datetime] = None
     rating: Optional[Rating] = None
     citizen_phone: Optional[str] = "13812345678"
+    merged_cases: tuple = ()
 
 
 HANDLER, LEAD = Staff(Role.HANDLER, TOWN), Staff(Role.LEAD, TOWN)
@@ -137,3 +138,19 @@ def test_a_clock_set_to_nonsense_is_refused():
         Clocks(accept_days=0)
     with pytest.raises(ValueError):
         Clocks(due_soon_days=-1)
+
+
+def test_a_case_others_are_merged_into_is_neither_merged_nor_marked_a_report():
+    master = Case(status=CaseState.ACCEPTED, merged_cases=(object(),))
+    assert refusal(LEAD, master, Action.MERGE, NOW, CLOCKS) == "has_merged"
+    assert refusal(HANDLER, master, Action.MARK_REPORT, NOW, CLOCKS) == "has_merged"
+    assert refusal(HANDLER, Case(), Action.MARK_REPORT, NOW, CLOCKS) is None
+
+
+def test_the_dispatch_centre_triages_any_unit_but_answers_only_for_itself():
+    re_review = Case(status=CaseState.RE_REVIEW, stage=Stage.RE_REVIEW, unit_id=COUNTY)
+    for action in (Action.REPLY, Action.ASSIGN):
+        assert refusal(DISPATCHER, re_review, action, NOW, CLOCKS) == "unit"
+    assert refusal(DISPATCHER, Case(status=CaseState.SUBMITTED), Action.FORWARD, NOW, CLOCKS) is None
+    at_centre = Case(status=CaseState.ACCEPTED, unit_id=CENTRE)
+    assert refusal(DISPATCHER, at_centre, Action.REPLY, NOW, CLOCKS) is None

@@ -65,12 +65,13 @@ def test_a_years_volume_chart_reads_the_stored_months(app, month):  # noqa: F811
                                             datetime(2026, 12, 31, 23, 59, tzinfo=ZONE), ZONE))  # all live
 
 
-def test_stored_months_leave_reports_out_as_the_live_count_does(app, month):  # noqa: F811
+def test_stored_months_leave_reports_out_as_the_live_count_does(app, month, make_case):  # noqa: F811
+    report = make_case(now=datetime(2026, 12, 9, 10, tzinfo=ZONE))  # a seventh December case
     with app.app_context():
         cl = clocks(app.config)
         dispatcher = db.session.scalars(sa.select(User).where(User.username == "dispatch")).one()
-        case = db.session.get(Suggestion, month["ids"][3])  # filed 5 Dec, never accepted
-        services.mark_report(db.session, case, dispatcher, datetime(2026, 12, 8, 10, tzinfo=ZONE), cl, "举报")
+        case = db.session.get(Suggestion, report.id)
+        services.mark_report(db.session, case, dispatcher, datetime(2026, 12, 10, 10, tzinfo=ZONE), cl, "举报")
         db.session.commit()
         refresh(db.session, LATER, ZONE)
         db.session.commit()
@@ -81,4 +82,4 @@ def test_stored_months_leave_reports_out_as_the_live_count_does(app, month):  # 
         assert rollup(everything, None)[None].volume == rollup(stored, None)[None].volume + 1
         series = dict(volume_series(db.session, None, date(2026, 12, 1), date(2026, 12, 31), "month", LATER, ZONE,
                                     reports=False))
-        assert series[date(2026, 12, 1)] == 5  # six filed in December, one of them a report
+        assert series[date(2026, 12, 1)] == 6  # seven filed in December, one of them a report

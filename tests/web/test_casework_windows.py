@@ -128,3 +128,25 @@ def test_urging_opens_on_the_first_local_day_counted_as_due_soon(ctx, make_case,
     services.urge_case(session, case, user["yuyao-supervisor"], opens, cl, "快办")
     assert case.urge_count == 1
     assert cl.is_due_soon(case.due_at, opens) and not cl.is_due_soon(case.due_at, opens - MICRO)
+
+
+def test_a_forward_gives_the_receiving_unit_its_own_extension(ctx, make_case, session):
+    cl, user = ctx
+    case = make_case("extended", now=NOW)  # 阳明街道 extended its answer once
+    assert case.extension_days == 10
+    services.forward_case(session, case, user["yangming-lead"], NOW, cl, _unit(session, "330281-JT"), "交通事项")
+    assert case.extension_days == 0 and case.extension_request_days is None
+    services.accept_case(session, case, user["jiaotong"], NOW, cl)
+    services.request_extension(session, case, user["jiaotong"], NOW, cl, 5, "需要施工单位配合")  # not "once"
+
+
+def test_merging_or_reporting_a_master_is_refused(ctx, make_case, session):
+    cl, user = ctx
+    master = make_case("accepted", now=NOW)
+    make_case("merged", master=master, now=NOW)
+    other = make_case("accepted", now=NOW)
+    session.refresh(master)
+    for step, args in ((services.merge_case, (other,)), (services.mark_report, ("举报",))):
+        with pytest.raises(services.Refused) as refused:
+            step(session, master, user["yangming-lead"], NOW, cl, *args)
+        assert refused.value.reason == "has_merged"

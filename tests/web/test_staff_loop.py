@@ -240,3 +240,33 @@ def test_a_citizen_reading_english_is_told_the_reviewing_units_english_name(app,
     text = text_of(page)
     assert "Your request for review has been sent to Yuyao City." in text
     assert "余姚市" not in text.split("Your request")[1][:40]
+
+
+def test_a_merged_citizen_reads_the_masters_answer_but_is_offered_no_rating_or_review(app, staff, make_case,
+                                                                                     make_receipt):
+    master = make_case("accepted")
+    duplicate = make_receipt("merged", master=master)
+    act(signed_in(app, "yangming-lead"), master.id, "reply", **DECISION)
+    page = app.test_client().get(f"/t/{duplicate.token}").get_data(as_text=True)
+    assert DECISION["decision"] in page
+    assert f"/t/{duplicate.token}/rate" not in page and f"/t/{duplicate.token}/review" not in page
+    assert "申请复查" not in text_of_html(page)  # no footer promising a review it would refuse
+
+
+def test_a_lead_sees_the_extensions_waiting_for_a_decision(app, staff, make_case):
+    asked = make_case("extension_requested")
+    make_case("accepted")
+    lead = signed_in(app, "yangming-lead")
+    inbox = text_of(lead.get("/staff/"))
+    assert "延期待审批 1" in inbox
+    waiting = lead.get("/staff/?extension_requested=y").get_data(as_text=True)
+    assert re.findall(r'href="/staff/cases/(\d+)"', waiting) == [str(asked.id)]
+
+
+def test_the_dispatch_centre_is_not_offered_the_citys_re_review_answer(app, staff, make_case):
+    case = make_case("re_review")
+    page = signed_in(app, "dispatch").get(f"/staff/cases/{case.id}").get_data(as_text=True)
+    offered = set(re.findall(r'action="/staff/cases/\d+/(\w+)"', page))
+    assert "reply" not in offered and "assign" not in offered
+    assert "reply" in set(re.findall(r'action="/staff/cases/\d+/(\w+)"', signed_in(app, "ningbo-supervisor").get(
+        f"/staff/cases/{case.id}").get_data(as_text=True)))
