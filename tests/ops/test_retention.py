@@ -71,3 +71,18 @@ def test_audit_rows_are_kept_at_least_183_days_whatever_the_setting(app, session
     session.rollback()
     left = set(session.scalars(sa.select(AuditEvent.username).where(AuditEvent.action == "login")))
     assert left == {"d10", "d182"}
+
+
+def test_a_case_merged_into_a_master_not_accepted_long_ago_is_cleared_too(app, make_case, session, staff):
+    from app import services
+    from app.config import clocks
+    from app.models import User
+
+    master = make_case(now=_ago(800))
+    merged = make_case("merged", master=master, now=_ago(800)).id
+    lead = session.scalars(sa.select(User).where(User.username == "yangming-lead")).one()
+    services.reject_case(session, master, lead, _ago(799), clocks(app.config), "不属于受理范围")
+    session.commit()
+    result = app.test_cli_runner().invoke(args=["purge"])
+    assert "(ended over 730 days ago): 2" in result.output  # the master and the case merged into it
+    assert _people(session)[merged] == (None, None)
