@@ -121,8 +121,19 @@ def worker_exit(server, worker):
         scans.flush_all()
 
 
+def listens_everywhere(binds) -> bool:
+    """Whether gunicorn accepts connections on every address (0.0.0.0, ::, or a bare port)."""
+    return any(address.rsplit(":", 1)[0].strip("[]") in ("0.0.0.0", "::", "")
+               for address in binds if not address.startswith("unix:"))
+
+
 def when_ready(server):
-    """Before the first fork: the preloaded app compiles its templates and reads its catalogs."""
+    """Before the first fork: warn of a proxy setting any client could spoof; the preloaded
+    app compiles its templates and reads its catalogs."""
+    if int(os.environ.get("YIMA_PROXIES") or 0) and listens_everywhere(server.cfg.bind):
+        server.log.warning("YIMA_PROXIES is set but gunicorn listens on every address (%s): a client "
+                           "reaching it directly can forge X-Forwarded-For and dodge the rate limits; "
+                           "bind it where only the proxy reaches it (HOST=127.0.0.1)", ", ".join(server.cfg.bind))
     if server.cfg.preload_app:
         from app.core.serving import warm
 

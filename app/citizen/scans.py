@@ -6,16 +6,24 @@ second. Each worker keeps the openings it served and writes them together, in on
 transaction, once it holds `SCAN_BATCH` of them or the oldest is `SCAN_FLUSH_SECONDS`
 old, and when it exits (gunicorn.conf.py's worker_exit). Scans of unknown codes are
 dropped at the write. A worker killed with SIGKILL loses at most the scans it still held.
+
+Scans feed the units' assessment, so a reload must not count again: a visitor counts once per
+poster per local day. Who they are is never stored: only a keyed hash of (day, poster, address),
+in the rate limits' storage (Redis when REDIS_URL is set, shared by every worker and node) for
+a day. One INCR per poster page view; if that storage is down, the scan is counted.
 """
+import hashlib
+import hmac
 import logging
 import threading
 import time
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 
-from app.core.extensions import db
+from app.config import clocks
+from app.core.extensions import db, limiter
 from app.models import Poster, PosterScan
 
 log = logging.getLogger("yima.scans")
@@ -71,9 +79,26 @@ def _buffer(app: Flask) -> ScanBuffer:
     return app.extensions["yima_scans"]
 
 
+SEEN_FOR = 26 * 3600  # a day, and the hours a local day can be off from UTC's
+
+
+def first_today(code: str, at: datetime) -> bool:
+    """Whether this visitor opens this poster's page for the first time today (local day)."""
+    app = current_app
+    day = at.astimezone(clocks(app.config).calendar.zone).date().isoformat()
+    mark = hmac.new(app.config["SECRET_KEY"].encode(), f"{day}|{code.upper()}|{request.remote_addr}".encode(),
+                    hashlib.sha256).hexdigest()[:32]
+    try:
+        return limiter.storage.incr(f"yima-scan/{mark}", SEEN_FOR) == 1
+    except Exception:  # noqa: BLE001 - a storage outage counts the scan rather than lose it
+        log.warning("poster scan de-duplication unavailable; counting the scan")
+        return True
+
+
 def record(code: str, at: datetime) -> None:
-    """Count one opening of a poster's page; written with its batch, after some request."""
-    _buffer(current_app).add(code, at)
+    """Count one opening of a poster's page, once per visitor and day; written with its batch."""
+    if first_today(code, at):
+        _buffer(current_app).add(code, at)
 
 
 def flush(app: Flask) -> int:

@@ -22,6 +22,7 @@ from app.domain.workflow import Action, Kind
 from app.core.extensions import csrf, db
 from app.core.i18n import page_language
 from app.models import Suggestion
+from app.core.sealed import seal, unseal
 from app.core.security import no_store
 from qr import receipt as receipt_qr
 
@@ -46,8 +47,10 @@ def index():
 @bp.route("/p/<code>", methods=["GET", "POST"])
 @csrf.exempt  # the form checks its own CSRF token, so an expired one keeps the citizen's text
 @ratelimits.submission
+@no_store  # it carries this visitor's CSRF token and one-time key: no shared cache may keep it
 def poster(code: str):
-    """A posted QR's landing: the form, routed by the poster; every opening counts as a scan."""
+    """A posted QR's landing: the form, routed by the poster; a visitor's first opening of the
+    day counts as a scan."""
     if not POSTER_CODE.match(code):
         abort(404)
     if request.method == "GET":
@@ -65,6 +68,7 @@ def poster(code: str):
 @bp.route("/submit", methods=["GET", "POST"])
 @csrf.exempt  # as above
 @ratelimits.submission
+@no_store  # as above
 def submit():
     """The form without a poster: routed by category, else to the dispatch centre."""
     page = pages.lookup(("form", None))
@@ -125,9 +129,14 @@ def _submission(form: SuggestionForm, poster) -> services.Submission:
 
 def _remember_pin(receipt_code: str, pin: str) -> None:
     """Keep the last few PINs in the signed session so the receipt can show them again."""
-    pins = dict(session.get("pins", {}))
+    pins = remembered_pins()
     pins[receipt_code] = pin
-    session["pins"] = dict(list(pins.items())[-REMEMBERED_PINS:])
+    session["pins"] = seal(dict(list(pins.items())[-REMEMBERED_PINS:]), current_app.config["SECRET_KEY"])
+
+
+def remembered_pins() -> dict[str, str]:
+    """The receipts filed in this browser and their PINs, {receipt code: PIN}, unsealed."""
+    return dict(unseal(session.get("pins"), current_app.config["SECRET_KEY"], {}))
 
 
 def case_for_token(token: str):
@@ -165,7 +174,7 @@ def render_tracking(case: Suggestion, token, forms=None, status: int = 200, pin=
     may = {action.value: refusal(CITIZEN_PARTY, case, action, now, cl) is None for action in CITIZEN_STEPS}
     html = render_template(
         "citizen/track.html", case=case, shown=shown, token=token,
-        pin=pin or session.get("pins", {}).get(case.receipt_code),
+        pin=pin or remembered_pins().get(case.receipt_code),
         timeline=services.public_timeline(case), code=codes.grouped(case.receipt_code),
         rate_form=forms.get("rate") or RateForm(formdata=None),
         review_form=forms.get("review") or ReviewForm(formdata=None),
@@ -205,7 +214,7 @@ def track(token: str):
         state = services.tracking_state(db.engine, token)
     except services.NotFound:
         abort(404)
-    pin = session.get("pins", {}).get(state.receipt_code)
+    pin = remembered_pins().get(state.receipt_code)
     return _kept_tracking(token, state, pin).fill(pin=pin or "")
 
 

@@ -35,7 +35,8 @@ def _retry_after() -> dict:
 def handle_http(error: HTTPException):
     """Render any HTTP error as a page in the reader's language."""
     if isinstance(error, SecurityError):
-        # A Host outside TRUSTED_HOSTS: no URL can be built for it, so no page either.
+        # A Host Werkzeug refuses (app/core/serving.py HostGuard answers most before Flask does):
+        # no URL can be built for it, so no page either.
         return "Bad Request", 400, {"Content-Type": "text/plain; charset=utf-8"}
     if error.code == 404:
         return _page(404, _("Not found"), _(

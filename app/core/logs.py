@@ -17,7 +17,10 @@ from flask import current_app, g, has_request_context, request
 REQUEST_LOGGER = "yima.request"
 USER_ENVIRON = "yima.user_id"  # the staff user a request ran as, for the server's access line
 _PHONE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
-_TOKEN_PATH = re.compile(r"/t/[^/\s?#\"'<>]+")
+_TOKEN_PATH = re.compile(r"/+t/+[^/\s?#\"'<>]+")  # /t/<token>, //t//<token>: any number of slashes
+# A tracking token's shape as a whole path segment, whatever the path around it looks like
+# (a request id is never preceded by a slash, so it is kept).
+_TOKEN_SEGMENT = re.compile(r"(?<=/)[A-Za-z0-9_-]{32}(?=[/?#\s\"'<>]|$)")
 _SECRET_FIELD = re.compile(
     r"(?i)\b(password|passwd|pwd|pin|secret|secret_key|token|csrf_token|submission_key|api_key)\b"
     r"(\"?'?\s*[:=]\s*\"?'?)([^\"'&\s,;})\]]+)"
@@ -30,6 +33,7 @@ def redact(text: str) -> str:
     """Mask mobile numbers (138****5678), tracking tokens in paths and secret-looking fields."""
     text = _PHONE.sub(r"\1****\2", text)
     text = _TOKEN_PATH.sub("/t/…", text)
+    text = _TOKEN_SEGMENT.sub("…", text)
     return _SECRET_FIELD.sub(r"\1\2***", text)
 
 

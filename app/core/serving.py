@@ -1,5 +1,8 @@
-"""Serving behind proxies and in production: ProxyFix, cookie flags, refusal to run unsafely,
-and a warm start for forked workers."""
+"""Serving behind proxies and in production: ProxyFix, the Host guard, cookie flags, refusal to
+run unsafely, and a warm start for forked workers."""
+import re
+from urllib.parse import urlsplit
+
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 MIN_SECRET_LENGTH = 32
@@ -25,6 +28,56 @@ def check_production(config, secret_given: bool) -> None:
         raise UnsafeConfiguration(f"SECRET_KEY needs at least {MIN_SECRET_LENGTH} characters")
 
 
+# A host name as DNS allows it (labels of 1-63 letters, digits and hyphens), an IPv4 address or
+# a bracketed IPv6 one, with an optional port.
+_HOST = re.compile(r"^(?:(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}"
+                   r"[A-Za-z0-9])?\.?|\[[0-9A-Fa-f:.]{2,45}\])(?::(\d{1,5}))?$")
+BAD_HOST = ("<!doctype html><meta charset=utf-8><title>400</title>"
+            "<p>请求的网址无效。请从县里公布的地址打开本服务。</p>"
+            "<p lang=en>This address is not one this service answers to.</p>").encode("utf-8")
+
+
+def host_allowed(host: str, trusted: list[str] | None) -> bool:
+    """Whether a Host header is well formed and, when hosts are configured, one of them."""
+    match = _HOST.match(host or "")
+    if match is None or len(host) > 253 or (match.group(1) and int(match.group(1)) > 65535):
+        return False
+    if not trusted:
+        return True
+    name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+    return any(name.lower() == t.lower() or host.lower() == t.lower() for t in trusted)
+
+
+class HostGuard:
+    """Answer a request for a malformed or untrusted Host with a plain 400 before Flask sees it:
+    Flask builds every URL (redirects, the error page's own stylesheet link) from the Host, so
+    one it cannot parse would crash the error page, and an untrusted one would redirect a
+    citizen to an attacker's site."""
+
+    def __init__(self, wsgi_app, trusted: list[str] | None):
+        self.wsgi_app, self.trusted = wsgi_app, trusted
+
+    def __call__(self, environ, start_response):
+        host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
+        # A load balancer checks a node's health by its own address: /healthz builds no URL.
+        trusted = None if environ.get("PATH_INFO") == "/healthz" else self.trusted
+        if not host_allowed(host, trusted):
+            start_response("400 Bad Request", [("Content-Type", "text/html; charset=utf-8"),
+                                               ("Content-Length", str(len(BAD_HOST))),
+                                               ("Cache-Control", "no-store")])
+            return [BAD_HOST]
+        return self.wsgi_app(environ, start_response)
+
+
+def trusted_hosts(config) -> list[str] | None:
+    """TRUSTED_HOSTS as set; in production, unset means the host of PUBLIC_BASE_URL alone."""
+    if config.get("TRUSTED_HOSTS"):
+        return list(config["TRUSTED_HOSTS"])
+    if config.get("YIMA_ENV") == "production":
+        return [urlsplit(config["PUBLIC_BASE_URL"]).hostname or ""]
+    return None
+
+
 def init_app(app, test_config: dict | None) -> None:
     """Apply the serving settings once the configuration is final."""
     given = test_config or {}
@@ -33,6 +86,10 @@ def init_app(app, test_config: dict | None) -> None:
     if "SESSION_COOKIE_SECURE" not in given:
         # Secure cookies whenever the public address is https, whatever the request looked like.
         app.config["SESSION_COOKIE_SECURE"] = app.config["PUBLIC_BASE_URL"].startswith("https://")
+    # HostGuard applies the trusted hosts (and lets /healthz through): Flask's own check of
+    # TRUSTED_HOSTS would refuse a health check by address, so it is left to the guard.
+    app.wsgi_app = HostGuard(app.wsgi_app, trusted_hosts(app.config))  # sees the host ProxyFix rewrote
+    app.config["TRUSTED_HOSTS"] = None
     proxies = int(app.config.get("PROXIES") or 0)
     if proxies < 0:
         raise UnsafeConfiguration("YIMA_PROXIES cannot be negative")

@@ -9,6 +9,7 @@ from app.config import clocks
 from app.core.db import utcnow
 from app.core.extensions import db
 from app.core.i18n import page_language
+from app.core.sealed import seal, unseal
 from app.core.security import no_store
 from app.domain import codes
 from app.domain.policy import Area, allowed_actions, refusal
@@ -102,7 +103,8 @@ def new_case():
         receipt = services.submit_suggestion(db.session, data, clocks(current_app.config),
                                              current_app.config["SECRET_KEY"], utcnow())
         db.session.commit()
-        session["slip"] = {"case": receipt.suggestion.id, "token": receipt.token, "pin": receipt.pin}
+        session["slip"] = seal({"case": receipt.suggestion.id, "token": receipt.token, "pin": receipt.pin},
+                               current_app.config["SECRET_KEY"])
         return redirect(url_for("staff.cases.slip", case_id=receipt.suggestion.id), code=303)
     return render_template("staff/new_case.html", form=form)
 
@@ -112,7 +114,7 @@ def new_case():
 def slip(case_id: int):
     """The 80 mm receipt slip for a walk-in citizen: QR, receipt code and PIN (shown once)."""
     found = load_case(case_id)
-    held = session.get("slip") or {}
+    held = unseal(session.get("slip"), current_app.config["SECRET_KEY"], {})
     if held.get("case") != found.id:
         abort(404)  # the PIN is not stored; the slip can be printed only right after filing
     url = f"{current_app.config['PUBLIC_BASE_URL']}/t/{held['token']}"

@@ -82,3 +82,12 @@ def test_the_scan_flags_every_kind_of_leak():
     assert find_leaks(["form pin=123456"])
     assert find_leaks(["signed in with hunter2"], secrets=("hunter2",))
     assert not find_leaks(["citizen phone 139****5678 at /t/…, password=***"])
+
+
+def test_a_tracking_token_is_redacted_whatever_the_paths_shape():
+    token = "AbCdEfGhIjKlMnOpQrStUvWxYz012345"
+    for path in (f"/t/{token}", f"//t//{token}/qr.svg", f"/t/{token}/rate", f"/static/../t/{token}",
+                 f"https://yima.example.gov.cn/t/{token}", f"/x/{token}/qr.png"):
+        assert token not in redact(f"GET {path} 200"), path
+    request_id = "0123456789abcdef0123456789abcdef"
+    assert redact(f"request {request_id} done") == f"request {request_id} done"  # not a path segment

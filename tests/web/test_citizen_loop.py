@@ -128,9 +128,10 @@ def test_changing_the_posters_category_routes_to_that_categorys_unit(client, fil
     assert session.scalars(sa.select(Suggestion)).one().unit.name == "交通运输局"
 
 
-def test_each_opening_of_a_poster_counts_one_scan(client, session):
-    client.get("/p/YMQ2K8")
-    client.get("/p/ymq2k8")
+def test_each_visitors_opening_of_a_poster_counts_one_scan(client, session):
+    client.get("/p/YMQ2K8", environ_overrides={"REMOTE_ADDR": "198.51.100.1"})
+    client.get("/p/ymq2k8", environ_overrides={"REMOTE_ADDR": "198.51.100.2"})
+    client.get("/p/YMQ2K8", environ_overrides={"REMOTE_ADDR": "198.51.100.2"})  # a reload: not again
     client.get("/submit")
     scans = session.scalars(sa.select(PosterScan)).all()
     assert len(scans) == 2
