@@ -64,7 +64,10 @@ class HostGuard:
         if not host_allowed(host, trusted):
             start_response("400 Bad Request", [("Content-Type", "text/html; charset=utf-8"),
                                                ("Content-Length", str(len(BAD_HOST))),
-                                               ("Cache-Control", "no-store")])
+                                               ("Cache-Control", "no-store"),
+                                               ("X-Content-Type-Options", "nosniff"),
+                                               ("X-Frame-Options", "DENY"),
+                                               ("Content-Security-Policy", "default-src 'none'")])
             return [BAD_HOST]
         return self.wsgi_app(environ, start_response)
 
