@@ -364,3 +364,16 @@ class LoginThrottle(Base):
     blocked_until: Mapped[Optional[datetime]]
 
     __table_args__ = (sa.CheckConstraint("failures >= 0", name="failures"),)
+
+
+class StaffDraft(Base):
+    """A case action's text posted after its session ended, kept until its author signs in
+    again and sees it on the case page (app/staff/drafts.py); deleted once shown."""
+
+    __tablename__ = "staff_drafts"
+
+    id: Mapped[str] = mapped_column(sa.String(64), primary_key=True)  # random; the session holds it
+    user_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("suggestions.id", ondelete="CASCADE"))
+    fields: Mapped[str] = mapped_column(sa.Text)  # JSON: form field name -> text
+    created_at: Mapped[datetime] = mapped_column(index=True)

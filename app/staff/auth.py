@@ -3,6 +3,7 @@ slows a guesser down without ever locking the owner out (app/domain/throttle.py)
 import math
 from datetime import timedelta
 from functools import wraps
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, make_response, redirect, render_template, request, session, url_for
@@ -16,7 +17,7 @@ from app.domain.policy import Area, may_open
 from app.models import User
 from app.services import signin_throttle
 from app.services.audit import record_audit
-from app.staff import devices
+from app.staff import devices, drafts
 from app.staff.forms import LoginForm
 
 bp = Blueprint("auth", __name__)
@@ -71,6 +72,17 @@ def _count_failure(username: str, now, address: str) -> None:
                f"{kind}: {failures} failures in a row, next try in {math.ceil(delay.total_seconds())} s")
 
 
+def safe_next(target) -> str | None:
+    """`target` if it is a path inside the staff view of this site, else None: the sign-in
+    returns only there, never to another site (an open redirect)."""
+    if not isinstance(target, str) or not target.startswith("/staff/") or "\\" in target:
+        return None
+    if any(ord(c) < 33 for c in target):
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None
+
+
 def end_sessions(user: User) -> None:
     """Make every session cookie of the user stop working (logout, disable)."""
     user.session_epoch += 1
@@ -115,9 +127,12 @@ def login():
         else:
             signin_throttle.record_success(db.session, username, address)
             db.session.commit()
-            session.clear()
+            kept_draft = session.get(drafts.SESSION_KEY)
+            session.clear()  # a new session for the new sign-in, but a kept draft rides along
+            if kept_draft:
+                session[drafts.SESSION_KEY] = kept_draft
             login_user(user, remember=form.remember.data)
-            response = redirect(url_for("staff.inbox.index"))
+            response = redirect(safe_next(request.args.get("next")) or url_for("staff.inbox.index"))
             devices.remember(response, username)
             return response
     return render_template("staff/login.html", form=form, failed=failed)
