@@ -49,7 +49,7 @@ def slowed(response, seconds):
             and SLOWED.format(seconds) in text_of(response))
 
 
-def test_a_guesser_at_many_addresses_is_slowed_but_cannot_keep_the_owner_out(app, staff, clock):
+def test_a_guesser_at_many_addresses_is_slowed_but_cannot_keep_the_owner_out(app, staff, clock, session):
     owner = known_browser(app, "198.51.100.7")
     for i in range(10):  # ten wrong passwords from ten addresses cost nothing yet
         assert LOGIN_FAILED in text_of(login(browser(app, f"203.0.113.{i}"), "yangming", "guess"))
@@ -68,6 +68,11 @@ def test_a_guesser_at_many_addresses_is_slowed_but_cannot_keep_the_owner_out(app
     assert slowed(login(stranger, "yangming"), 32)
     clock.pass_(32)
     assert login(stranger, "yangming").status_code == 302
+    session.rollback()  # each wait is on the owner's audit trail
+    told = session.execute(sa.select(AuditEvent.detail, AuditEvent.username).where(
+        AuditEvent.action == "login_slowed", AuditEvent.user_id.is_not(None)).order_by(AuditEvent.id)).all()
+    assert told == [(f"account: {n} failures in a row, next try in {s} s", "yangming")
+                    for n, s in ((11, 2), (12, 4), (13, 8), (14, 16), (15, 32))]
 
 
 def test_a_guesser_at_one_address_waits_even_with_the_owners_browser(app, staff, clock, session):
