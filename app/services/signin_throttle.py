@@ -28,10 +28,13 @@ def wait(session: Session, username: str, address: str, now: datetime, known_dev
     """How long this try must still wait (zero: go ahead). A known device skips the
     per-account wait, never the one of its own address."""
     kinds = [ADDRESS] if known_device else [ADDRESS, ACCOUNT]
-    keys = [_key(kind, username, address) for kind in kinds]
-    until = session.scalars(sa.select(LoginThrottle.blocked_until).where(
-        LoginThrottle.key.in_(keys), LoginThrottle.blocked_until > now)).all()
-    return max((u - now for u in until), default=timedelta(0))
+    keys = sorted(_key(kind, username, address) for kind in kinds)
+    # FOR UPDATE (PostgreSQL; SQLite's writing transactions are serial anyway): tries at one
+    # account wait for each other, so a burst of guesses sent at once cannot all slip in
+    # before the first one's failure is counted.
+    until = session.scalars(sa.select(LoginThrottle.blocked_until).where(LoginThrottle.key.in_(keys))
+                            .order_by(LoginThrottle.key).with_for_update()).all()
+    return max((u - now for u in until if u is not None and u > now), default=timedelta(0))
 
 
 def record_failure(session: Session, username: str, address: str, now: datetime) -> dict[str, tuple[int, timedelta]]:
