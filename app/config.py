@@ -74,6 +74,8 @@ def load_config(instance_path: str) -> dict:
         "LOGIN_RATE_LIMIT": env.get("YIMA_LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),
         "FEEDBACK_RATE_LIMIT": env.get("YIMA_FEEDBACK_RATE_LIMIT", "20 per hour"),
         "WTF_CSRF_TIME_LIMIT": _env_int("YIMA_CSRF_TIME_LIMIT", 3600 * 4),
+        # Not the Referer (some in-app browsers strip it): app/core/guards.py checks the Origin.
+        "WTF_CSRF_SSL_STRICT": False,
         # Poster scans are written in batches (app/citizen/scans.py): this many, or the oldest this old.
         "SCAN_BATCH": _env_int("YIMA_SCAN_BATCH", 50),
         "SCAN_FLUSH_SECONDS": _env_int("YIMA_SCAN_FLUSH_SECONDS", 5),

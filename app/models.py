@@ -59,8 +59,6 @@ class User(Base):
     role: Mapped[Role] = mapped_column(_enum(Role, "role"))
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("org_units.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[Optional[datetime]]
     session_epoch: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime]
 
@@ -352,3 +350,30 @@ class FigureWatermark(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     refreshed_at: Mapped[datetime]
+
+
+class LoginThrottle(Base):
+    """Failed sign-ins counted per account and address, or per account (app/domain/throttle.py);
+    in the database so every worker and node counts the same failures."""
+
+    __tablename__ = "login_throttles"
+
+    key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)  # a hash: no address kept in clear
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failure_at: Mapped[datetime]
+    blocked_until: Mapped[Optional[datetime]]
+
+    __table_args__ = (sa.CheckConstraint("failures >= 0", name="failures"),)
+
+
+class StaffDraft(Base):
+    """A case action's text posted after its session ended, kept until its author signs in
+    again and sees it on the case page (app/staff/drafts.py); deleted once shown."""
+
+    __tablename__ = "staff_drafts"
+
+    id: Mapped[str] = mapped_column(sa.String(64), primary_key=True)  # random; the session holds it
+    user_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("suggestions.id", ondelete="CASCADE"))
+    fields: Mapped[str] = mapped_column(sa.Text)  # JSON: form field name -> text
+    created_at: Mapped[datetime] = mapped_column(index=True)

@@ -17,7 +17,7 @@ def _headers(response):
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
-    # same-origin, not no-referrer: Flask-WTF checks the Referer of https POSTs.
+    # same-origin: our own pages may see where a visitor came from, other sites never.
     response.headers.setdefault("Referrer-Policy", "same-origin")
     if request.is_secure:  # https as the client saw it (behind ProxyFix when YIMA_PROXIES is set)
         response.headers.setdefault("Strict-Transport-Security", HSTS)

@@ -4,12 +4,18 @@ from flask import Blueprint, current_app, request
 from flask_login import current_user
 
 from app.domain.policy import may_open
-from app.staff import auth, cases, inbox, posters, stats
+from app.core.extensions import db
+from app.staff import auth, cases, drafts, inbox, posters, stats
 
 
 def _signed_in_only():
-    """Every staff page but the sign-in asks for a signed-in user."""
+    """Every staff page but the sign-in asks for a signed-in user; a case action posted
+    without one keeps its text for after the sign-in (app/staff/drafts.py)."""
     if request.endpoint != "staff.auth.login" and not current_user.is_authenticated:
+        back_to_case = drafts.keep(None)
+        if back_to_case is not None:
+            db.session.commit()
+            return back_to_case
         return current_app.login_manager.unauthorized()
     return None
 

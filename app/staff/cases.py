@@ -16,7 +16,7 @@ from app.domain.policy import Area, allowed_actions, refusal
 from app.domain.workflow import STAFF_ACTIONS, Action, Channel, Kind
 from app.models import Suggestion
 from app.services import directory
-from app.staff import actions
+from app.staff import actions, drafts
 from app.staff.auth import area_required
 from app.staff.badges import deadline_badge
 from app.staff.forms import CaseActionForm, CounterCaseForm
@@ -34,8 +34,14 @@ def load_case(case_id: int) -> Suggestion:
 
 @bp.get("/cases/<int:case_id>", endpoint="show")
 def case(case_id: int):
-    """Everything about one case: what the citizen wrote, the clocks, the timeline, the actions."""
-    return render_case(load_case(case_id))
+    """Everything about one case: what the citizen wrote, the clocks, the timeline, the actions;
+    with the draft its user wrote before a sign-in, if one was kept (app/staff/drafts.py)."""
+    found = load_case(case_id)
+    if not drafts.pending():
+        return render_case(found)
+    form = drafts.restore(case_id, current_user.id)
+    db.session.commit()  # a draft taken, or found too old, is deleted
+    return render_case(load_case(case_id), form)
 
 
 def render_case(found: Suggestion, form: CaseActionForm | None = None, phone: str | None = None,

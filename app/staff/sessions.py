@@ -16,6 +16,7 @@ from app.core.db import utcnow
 from app.core.extensions import db
 from app.core.logs import redact_path
 from app.services.audit import record_audit
+from app.staff import drafts
 
 LOGIN_AT = "_staff_login_at"
 SEEN_AT = "_staff_seen_at"
@@ -66,12 +67,13 @@ def _enforce_timeouts():
     db.session.rollback()
     record_audit(db.session, now, "session_expired", user_id=user_id, username=username,
                  address=request.remote_addr or "", detail=reason)
-    db.session.commit()
     logout_user()  # also clears the remember cookie
     session.pop(LOGIN_AT, None)
     session.pop(SEEN_AT, None)
+    back_to_case = drafts.keep(user_id)  # a case action's text survives the sign-in
+    db.session.commit()
     flash(_("Your session has expired. Please sign in again."), "error")
-    return redirect(url_for("staff.auth.login"))
+    return back_to_case or redirect(url_for("staff.auth.login"))
 
 
 def _audit_denial(response):
