@@ -89,8 +89,15 @@ def _suggestion_form(poster):
             return _fill_form(pages.keep(("form", poster.code if poster else None), html))
         form.submission_key.data = codes.new_submission_key()
     elif form.validate():
-        receipt = services.submit_suggestion(db.session, _submission(form, poster), clocks(current_app.config),
-                                             current_app.config["SECRET_KEY"], utcnow(), poster=poster)
+        try:
+            receipt = services.submit_suggestion(db.session, _submission(form, poster), clocks(current_app.config),
+                                                 current_app.config["SECRET_KEY"], utcnow(), poster=poster)
+        except services.AlreadyFiled as filed:
+            # Their new words come back with a fresh key: pressing Submit files them as a new case.
+            form.submission_key.data = codes.new_submission_key()
+            first = filed.receipt
+            return render_template("citizen/submit.html", form=form, poster=poster, expired=False,
+                                   already=(first.code, url_for("citizen.track", token=first.token))), 409
         receipt_code = receipt.suggestion.receipt_code  # read before the commit expires it
         db.session.commit()
         _remember_pin(receipt_code, receipt.pin)

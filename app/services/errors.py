@@ -15,3 +15,14 @@ class Refused(Exception):
     def __init__(self, reason: str):
         super().__init__(reason)
         self.reason = reason
+
+
+class AlreadyFiled(Exception):
+    """This form's one-time key filed a case with other words: nothing new was written.
+
+    `receipt` is the first case's Receipt, so the page can link to it; the citizen's new
+    words are theirs to send again as a new suggestion (with a fresh key)."""
+
+    def __init__(self, receipt):
+        super().__init__("already filed")
+        self.receipt = receipt

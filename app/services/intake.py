@@ -15,7 +15,7 @@ from app.domain import codes
 from app.domain.deadlines import Clocks
 from app.domain.workflow import Action, CaseState, Channel, Kind
 from app.models import CaseEvent, Category, OrgUnit, Poster, Suggestion
-from app.services.errors import NotFound
+from app.services.errors import AlreadyFiled, NotFound
 
 DISPATCH_KIND = "dispatch"
 
@@ -118,7 +118,7 @@ def prepare_submission(session: Session, data: Submission, secret_key: str,
     pin = codes.pin(secret_key, data.submission_key)
     existing = _by_submission_key(session, data.submission_key)
     if existing is not None:
-        return Receipt(existing, token, pin)
+        return _retried(existing, data, token, pin)
     if not data.poster_code:
         poster = None
     elif poster is None or poster.code != data.poster_code.upper():
@@ -139,7 +139,7 @@ def file_submission(session: Session, filing: Filing, clocks: Clocks, now: datet
     They go straight to the database (ORM bulk INSERT, the case RETURNING itself), not
     through the session's unit of work, which cost more than the statements.
     The same form sent twice at once meets the unique submission key: the second gets the
-    first one's receipt.
+    first one's receipt if its words are the same, else AlreadyFiled.
     """
     data, token, pin = filing.data, filing.token, filing.pin
     due = clocks.accept_due(now)
@@ -161,7 +161,7 @@ def file_submission(session: Session, filing: Filing, clocks: Clocks, now: datet
         except IntegrityError:
             existing = _by_submission_key(session, data.submission_key)
             if existing is not None:  # the same form, submitted twice at once
-                return Receipt(existing, token, pin)
+                return _retried(existing, data, token, pin)
             continue  # a receipt code clash: draw another
         # Nothing in the event can clash: it is written once the case is, outside the retries.
         session.execute(sa.insert(CaseEvent), [dict(
@@ -173,13 +173,22 @@ def file_submission(session: Session, filing: Filing, clocks: Clocks, now: datet
 
 def submit_suggestion(session: Session, data: Submission, clocks: Clocks, secret_key: str, now: datetime,
                       poster: Optional[Poster] = None) -> Receipt:
-    """File a case once per submission key; a retry of the same form returns the same receipt.
+    """File a case once per submission key; a retry of the same form returns the same receipt,
+    the same key with other words raises AlreadyFiled.
 
     `poster` is the Poster of `data.poster_code` when the caller has read it already."""
     prepared = prepare_submission(session, data, secret_key, poster)
     if isinstance(prepared, Receipt):
         return prepared
     return file_submission(session, prepared, clocks, now)
+
+
+def _retried(existing: Suggestion, data: Submission, token: str, pin: str) -> Receipt:
+    """A form sent again: the same words are a retry (one case, the same receipt); other
+    words under the same key are refused, never dropped in silence (AlreadyFiled)."""
+    if existing.text != data.text:
+        raise AlreadyFiled(Receipt(existing, token, pin))
+    return Receipt(existing, token, pin)
 
 
 def pin_hash(receipt_code: str, pin: str) -> str:

@@ -43,3 +43,10 @@ def text_of(response) -> str:
     """The visible text of an HTML page, tags stripped, spaces squeezed."""
     html = response.get_data(as_text=True)
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def kept_text(html: str) -> str:
+    """The text inside a rendered form's suggestion textarea."""
+    match = re.search(r'<textarea id="text"[^>]*>\s*([^<]*)</textarea>', html)
+    assert match, "no suggestion text area on the page"
+    return match.group(1)
