@@ -11,7 +11,7 @@ from wtforms import SelectChoice
 
 from app import services
 from app.core import ratelimits
-from app.citizen import scans
+from app.citizen import held, scans
 from app.citizen import pages
 from app.citizen.forms import FollowUpForm, RateForm, ReviewForm, SuggestionForm, TrackForm
 from app.config import clocks
@@ -46,6 +46,7 @@ def index():
 @bp.route("/p/<code>", methods=["GET", "POST"])
 @csrf.exempt  # the form checks its own CSRF token, so an expired one keeps the citizen's text
 @ratelimits.submission
+@ratelimits.submission_per_form
 def poster(code: str):
     """A posted QR's landing: the form, routed by the poster; every opening counts as a scan."""
     if not POSTER_CODE.match(code):
@@ -65,6 +66,7 @@ def poster(code: str):
 @bp.route("/submit", methods=["GET", "POST"])
 @csrf.exempt  # as above
 @ratelimits.submission
+@ratelimits.submission_per_form
 def submit():
     """The form without a poster: routed by category, else to the dispatch centre."""
     page = pages.lookup(("form", None))
@@ -80,6 +82,7 @@ def _suggestion_form(poster):
     form.category.choices = [SelectChoice(0, _("Not sure / other"))] + [
         SelectChoice(c.id, c.display_name(lang)) for c in categories
     ]
+    held.remember_categories(lang, form.category.choices)
     if not form.is_submitted():
         form.category.data = poster.category_id if poster and poster.active and poster.category_id else 0
         if pages.usable():  # the empty form: kept, and filled in per visitor
