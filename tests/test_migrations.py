@@ -33,3 +33,34 @@ def test_upgrading_a_database_with_cases_keeps_them(tmp_path):
         downgrade(revision="base")
         assert "suggestions" not in sa.inspect(db.engine).get_table_names()
         db.engine.dispose()
+
+
+def test_the_phone_shape_takes_landlines_and_still_refuses_other_shapes(tmp_path):
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "k",
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/phones.sqlite3"})
+    with app.app_context():
+        from app.core.extensions import db
+
+        upgrade()
+        db.session.execute(sa.text(
+            "INSERT INTO org_units (id, code, name, name_en, kind, active) "
+            "VALUES (1, 'X', '信访局', 'Bureau', 'dispatch', 1)"))
+        db.session.execute(sa.text(
+            "INSERT INTO suggestions (id, receipt_code, token_hash, pin_hash, submission_key, kind, channel,"
+            " status, text, location, language, unit_id, created_at, received_at, accept_due_at, version,"
+            " citizen_phone) VALUES (1, 'ABCDEFGHJ', 't', 'p', 'k', 'complaint', 'web', 'submitted', '座机', '',"
+            " 'zh', 1, '2026-01-01 00:00:00', '2026-01-01 00:00:00', '2026-01-16 16:00:00', 1, :phone)"),
+            {"phone": "0574" + "62345678"})
+        db.session.commit()
+        for bad in ("0574", "2" * 11, "0" + "5" * 12):
+            with pytest.raises(IntegrityError):
+                db.session.execute(sa.text("UPDATE suggestions SET citizen_phone = :p"), {"p": bad})
+            db.session.rollback()
+        downgrade(revision="0005")  # the old shape knows no landline: the number is cleared
+        assert db.session.scalar(sa.text("SELECT citizen_phone FROM suggestions")) is None
+        db.session.commit()
+        downgrade(revision="base")
+        db.engine.dispose()

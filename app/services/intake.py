@@ -1,6 +1,5 @@
 """Intake: a citizen (or staff for them) files a case; lookups by token and by code + PIN."""
 import hmac
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple, Optional
@@ -11,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.core.db import one_read
-from app.domain import codes
+from app.domain import codes, phones
 from app.domain.deadlines import Clocks
 from app.domain.workflow import Action, CaseState, Channel, Kind
 from app.models import CaseEvent, Category, OrgUnit, Poster, Suggestion
@@ -256,11 +255,11 @@ def tracking_state(engine: sa.Engine, token: str) -> TrackingState:
 def find_by_code_and_pin(session: Session, typed_code: str, typed_pin: str) -> Suggestion:
     """The case a receipt code opens with its PIN, or with the whole phone number given.
 
+    The phone may be a mobile or a landline with its area code (app/domain/phones.py).
     Not the phone's last four digits: staff see those in every masked number (138****5678),
     and a second factor that every case page shows would let staff rate as the citizen."""
     code = codes.normalise(typed_code)
-    typed_pin = re.sub(r"[\s\-()]", "", typed_pin or "")
-    typed_pin = re.sub(r"^\+?86(?=1\d{10}$)", "", typed_pin)
+    typed_pin = phones.normalise(typed_pin)  # full-width digits, spaces, dashes, +86: a PIN or a phone
     if not codes.is_valid(code):
         raise NotFound("code")
     case = session.scalars(sa.select(Suggestion).where(Suggestion.receipt_code == code)).first()
@@ -268,7 +267,7 @@ def find_by_code_and_pin(session: Session, typed_code: str, typed_pin: str) -> S
         raise NotFound("code")
     if len(typed_pin) == 6 and pin_hash(code, typed_pin) == case.pin_hash:
         return case
-    if len(typed_pin) == 11 and case.citizen_phone and hmac.compare_digest(case.citizen_phone, typed_pin):
+    if phones.is_phone(typed_pin) and case.citizen_phone and hmac.compare_digest(case.citizen_phone, typed_pin):
         return case
     raise NotFound("pin")
 

@@ -82,3 +82,9 @@ def test_the_scan_flags_every_kind_of_leak():
     assert find_leaks(["form pin=123456"])
     assert find_leaks(["signed in with hunter2"], secrets=("hunter2",))
     assert not find_leaks(["citizen phone 139****5678 at /t/…, password=***"])
+
+
+def test_redaction_masks_landlines_too():
+    landline = "0574" + "62345678"  # built, never a literal
+    assert redact(f"座机 {landline[:4]}-{landline[4:]}，或 {landline}。") == "座机 0574****5678，或 0574****5678。"
+    assert find_leaks([f"citizen phone {landline}"]) and find_leaks([f"phone 010-{'6234567'}"])

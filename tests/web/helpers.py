@@ -5,6 +5,7 @@ TRACK_PATH = re.compile(r"^/t/([A-Za-z0-9_-]{32})$")
 
 # The notice a citizen's form comes back with when its CSRF token is missing, forged or expired.
 EXPIRED = '<p class="notice" role="alert">页面停留时间较长，您填写的内容已保留，请再次点击“提交”。</p>'
+PHONE_ERROR = "请输入11位手机号码，或带区号的固定电话，如 13812345678 或 0574-62345678。"
 NOT_FOUND = "未找到该页面。请核对链接或受理码和查询码，也可重新提交建议。"
 LOGIN_FAILED = "登录失败，请核对用户名和密码；多次失败后账号将被锁定15分钟。"  # for any reason, the same words
 

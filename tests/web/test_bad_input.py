@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from app.models import Suggestion
 from tests.conftest import hidden_fields
-from tests.web.helpers import EXPIRED, NOT_FOUND, VALID, field_error, text_of, token_of
+from tests.web.helpers import EXPIRED, NOT_FOUND, PHONE_ERROR, VALID, field_error, text_of, token_of
 
 LONG_TEXT = "路灯" * 1001  # 2002 characters, two over the limit
 
@@ -23,7 +23,7 @@ def test_missing_text_and_bad_phone_come_back_with_every_field_as_typed(client, 
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert field_error(page, "text") == "请填写您要反映的内容。"
-    assert field_error(page, "phone") == "请输入11位大陆手机号码，如 13812345678。"
+    assert field_error(page, "phone") == PHONE_ERROR
     assert 'value="12345"' in html and 'value="新建路 &lt;3号&gt;"' in html and 'value="张三"' in html
     assert re.findall(r'<input checked id="kind-\d" name="kind" required type="radio" value="(\w+)">', html) == ["complaint"]
     assert _count(session) == 0
