@@ -246,6 +246,9 @@ def lookup():
     if form.validate_on_submit():
         try:
             case = services.find_by_code_and_pin(db.session, form.code.data, form.pin.data)
+        except services.Mistyped:  # the check character tells a typo, never whether a code exists
+            form.code.errors.append(_("This receipt code has a typo: check it against your receipt."))
+            return render_template("citizen/lookup.html", form=form, not_found=False)
         except services.NotFound:
             return render_template("citizen/lookup.html", form=form, not_found=True), 404
         session["tracked_case"] = case.id

@@ -5,6 +5,13 @@ class NotFound(LookupError):
     """Nothing matches (or the actor may not see it); answer 404 without saying which."""
 
 
+class Mistyped(NotFound):
+    """A receipt code no receipt can carry (its length, letters or check character are wrong).
+
+    Safe to tell apart: the check character is computed from the code alone, so saying so
+    tells nothing about which codes exist; a well-formed unknown code is plain NotFound."""
+
+
 class Conflict(Exception):
     """Someone else changed the case since the page was loaded; nothing was written."""
 

@@ -14,7 +14,7 @@ from app.domain import codes, phones
 from app.domain.deadlines import Clocks
 from app.domain.workflow import Action, CaseState, Channel, Kind
 from app.models import CaseEvent, Category, OrgUnit, Poster, Suggestion
-from app.services.errors import AlreadyFiled, NotFound
+from app.services.errors import AlreadyFiled, Mistyped, NotFound
 
 DISPATCH_KIND = "dispatch"
 
@@ -257,11 +257,13 @@ def find_by_code_and_pin(session: Session, typed_code: str, typed_pin: str) -> S
 
     The phone may be a mobile or a landline with its area code (app/domain/phones.py).
     Not the phone's last four digits: staff see those in every masked number (138****5678),
-    and a second factor that every case page shows would let staff rate as the citizen."""
+    and a second factor that every case page shows would let staff rate as the citizen.
+    A code that no receipt can carry is Mistyped; an unknown code and a wrong PIN are the
+    same NotFound, so the answer never says whether a well-formed code exists."""
     code = codes.normalise(typed_code)
     typed_pin = phones.normalise(typed_pin)  # full-width digits, spaces, dashes, +86: a PIN or a phone
     if not codes.is_valid(code):
-        raise NotFound("code")
+        raise Mistyped("code")
     case = session.scalars(sa.select(Suggestion).where(Suggestion.receipt_code == code)).first()
     if case is None:
         raise NotFound("code")
