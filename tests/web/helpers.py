@@ -47,7 +47,7 @@ def text_of(response) -> str:
 
 
 def kept_text(html: str) -> str:
-    """The text inside a rendered form's suggestion textarea."""
-    match = re.search(r'<textarea id="text"[^>]*>\s*([^<]*)</textarea>', html)
+    """The text inside a rendered form's suggestion textarea (marked with errors or not)."""
+    match = re.search(r'<textarea[^>]*\sid="text"[^>]*>\s*([^<]*)</textarea>', html)
     assert match, "no suggestion text area on the page"
     return match.group(1)

@@ -70,3 +70,18 @@ def test_the_same_key_sent_at_once_with_two_texts_files_one_and_refuses_the_othe
     filed = next(i for i, r in enumerate(responses) if r.status_code == 303)
     refused = responses[1 - filed].get_data(as_text=True)
     assert case.text == texts[filed] and kept_text(refused) == texts[1 - filed]
+
+
+def test_staff_filing_the_same_desk_form_with_other_words_are_told_and_keep_them(app, staff, session):
+    from tests.web.staff_helpers import signed_in
+
+    desk = signed_in(app, "dispatch")
+    form = {**hidden_fields(desk.get("/staff/cases/new").get_data(as_text=True)), **VALID, "channel": "hotline"}
+    assert desk.post("/staff/cases/new", data=form).status_code == 303
+    [case] = _cases(session)
+    refused = desk.post("/staff/cases/new", data={**form, "text": OTHER})
+    assert refused.status_code == 409 and kept_text(refused.get_data(as_text=True)) == OTHER
+    code = f"{case.receipt_code[:3]}-{case.receipt_code[3:6]}-{case.receipt_code[6:]}"
+    assert f"该表单已用另一段内容受理了案件 {code}；点击“提交”可将这段内容作为新案件受理。" in text_of(refused)
+    assert hidden_fields(refused.get_data(as_text=True))["submission_key"] != form["submission_key"]
+    assert len(_cases(session)) == 1
