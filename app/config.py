@@ -70,7 +70,8 @@ def load_config(instance_path: str) -> dict:
         "RATELIMIT_HEADERS_ENABLED": False,  # a 429 still says Retry-After (app/core/errors.py)
         "TRACK_RATE_LIMIT": env.get("YIMA_TRACK_RATE_LIMIT", "10 per minute;60 per hour"),
         "TRACK_CODE_RATE_LIMIT": env.get("YIMA_TRACK_CODE_RATE_LIMIT", "10 per hour"),
-        "SUBMIT_RATE_LIMIT": env.get("YIMA_SUBMIT_RATE_LIMIT", "20 per hour"),
+        "SUBMIT_RATE_LIMIT": env.get("YIMA_SUBMIT_RATE_LIMIT", "120 per hour"),
+        "SUBMIT_FORM_RATE_LIMIT": env.get("YIMA_SUBMIT_FORM_RATE_LIMIT", "10 per hour"),
         "LOGIN_RATE_LIMIT": env.get("YIMA_LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),
         "FEEDBACK_RATE_LIMIT": env.get("YIMA_FEEDBACK_RATE_LIMIT", "20 per hour"),
         "WTF_CSRF_TIME_LIMIT": _env_int("YIMA_CSRF_TIME_LIMIT", 3600 * 4),

@@ -136,6 +136,13 @@ class PosterScan(Base):
     __table_args__ = (sa.Index("ix_poster_scans_poster_at", "poster_id", "scanned_at"),)
 
 
+# The shape of a stored phone (app/domain/phones.py keeps the exact rule): digits only, an
+# 11-digit mobile starting 1, or a 10- to 12-digit landline starting with its area code's 0.
+PHONE_SHAPE = ("citizen_phone IS NULL"
+               " OR (length(citizen_phone) = 11 AND substr(citizen_phone, 1, 1) = '1')"
+               " OR (length(citizen_phone) BETWEEN 10 AND 12 AND substr(citizen_phone, 1, 1) = '0')")
+
+
 class Suggestion(Base):
     """A citizen's case: what they wrote, where it stands, who holds it, and its clocks."""
 
@@ -227,9 +234,7 @@ class Suggestion(Base):
         sa.CheckConstraint(
             "status <> 'replied' OR replied_at IS NOT NULL", name="replied_at_when_replied"
         ),
-        sa.CheckConstraint(
-            "citizen_phone IS NULL OR length(citizen_phone) = 11", name="phone_shape"
-        ),
+        sa.CheckConstraint(PHONE_SHAPE, name="phone_shape"),
     )
 
 

@@ -16,7 +16,7 @@ class TrackForm(Form):
 
     code = StringField(_l("Receipt code"), validators=[
         DataRequired(_l("Enter the receipt code.")), Length(max=20, message=_l("At most %(max)d characters."))])
-    pin = StringField(_l("PIN, or the mobile number you gave"), validators=[
+    pin = StringField(_l("PIN, or the phone number you gave"), validators=[
         DataRequired(_l("Enter the PIN.")), Length(max=20, message=_l("At most %(max)d characters."))])
 
 

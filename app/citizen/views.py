@@ -11,7 +11,7 @@ from wtforms import SelectChoice
 
 from app import services
 from app.core import ratelimits
-from app.citizen import scans
+from app.citizen import held, scans
 from app.citizen import pages
 from app.citizen.forms import FollowUpForm, RateForm, ReviewForm, SuggestionForm, TrackForm
 from app.config import clocks
@@ -47,6 +47,7 @@ def index():
 @bp.route("/p/<code>", methods=["GET", "POST"])
 @csrf.exempt  # the form checks its own CSRF token, so an expired one keeps the citizen's text
 @ratelimits.submission
+@ratelimits.submission_per_form
 @no_store  # it carries this visitor's CSRF token and one-time key: no shared cache may keep it
 def poster(code: str):
     """A posted QR's landing: the form, routed by the poster; a visitor's first opening of the
@@ -68,6 +69,7 @@ def poster(code: str):
 @bp.route("/submit", methods=["GET", "POST"])
 @csrf.exempt  # as above
 @ratelimits.submission
+@ratelimits.submission_per_form
 @no_store  # as above
 def submit():
     """The form without a poster: routed by category, else to the dispatch centre."""
@@ -84,6 +86,7 @@ def _suggestion_form(poster):
     form.category.choices = [SelectChoice(0, _("Not sure / other"))] + [
         SelectChoice(c.id, c.display_name(lang)) for c in categories
     ]
+    held.remember_categories(lang, form.category.choices)
     if not form.is_submitted():
         form.category.data = poster.category_id if poster and poster.active and poster.category_id else 0
         if pages.usable():  # the empty form: kept, and filled in per visitor
@@ -93,8 +96,15 @@ def _suggestion_form(poster):
             return _fill_form(pages.keep(("form", poster.code if poster else None), html))
         form.submission_key.data = codes.new_submission_key()
     elif form.validate():
-        receipt = services.submit_suggestion(db.session, _submission(form, poster), clocks(current_app.config),
-                                             current_app.config["SECRET_KEY"], utcnow(), poster=poster)
+        try:
+            receipt = services.submit_suggestion(db.session, _submission(form, poster), clocks(current_app.config),
+                                                 current_app.config["SECRET_KEY"], utcnow(), poster=poster)
+        except services.AlreadyFiled as filed:
+            # Their new words come back with a fresh key: pressing Submit files them as a new case.
+            form.submission_key.data = codes.new_submission_key()
+            first = filed.receipt
+            return render_template("citizen/submit.html", form=form, poster=poster, expired=False,
+                                   already=(first.code, url_for("citizen.track", token=first.token))), 409
         receipt_code = receipt.suggestion.receipt_code  # read before the commit expires it
         db.session.commit()
         _remember_pin(receipt_code, receipt.pin)
@@ -245,6 +255,9 @@ def lookup():
     if form.validate_on_submit():
         try:
             case = services.find_by_code_and_pin(db.session, form.code.data, form.pin.data)
+        except services.Mistyped:  # the check character tells a typo, never whether a code exists
+            form.code.errors.append(_("This receipt code has a typo: check it against your receipt."))
+            return render_template("citizen/lookup.html", form=form, not_found=False)
         except services.NotFound:
             return render_template("citizen/lookup.html", form=form, not_found=True), 404
         session["tracked_case"] = case.id

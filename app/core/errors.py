@@ -4,6 +4,7 @@ import time
 
 from flask import jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, SecurityError
 
@@ -14,8 +15,8 @@ def _page(status: int, title: str, message: str):
     return render_template("errors/error.html", title=title, message=message), status
 
 
-def _retry_after() -> dict:
-    """Retry-After for a refused request: when the breached limit's window ends.
+def retry_after_seconds() -> int | None:
+    """For a refused request: the seconds until the breached limit's window ends, if known.
 
     Only refusals pay for asking the storage (the X-RateLimit-* headers on every limited
     request cost two more round trips to Redis each, and are off).
@@ -26,10 +27,23 @@ def _retry_after() -> dict:
         try:
             limit = each.current_limit
             if limit is not None and limit.breached:
-                return {"Retry-After": str(max(1, math.ceil(limit.reset_at - time.time())))}
+                return max(1, math.ceil(limit.reset_at - time.time()))
         except Exception:  # noqa: BLE001 - no storage, no hint: the page still says to wait
-            return {}
-    return {}
+            return None
+    return None
+
+
+def minutes(seconds: int) -> int:
+    """Whole minutes to wait, rounded up: a page never promises less than the header."""
+    return max(1, math.ceil(seconds / 60))
+
+
+def too_many(seconds: int | None) -> str:
+    """What a refused visitor reads: how long the limit really has left."""
+    if seconds is None:
+        return _("Please wait a while before trying again.")
+    return ngettext("Please wait %(num)d minute before trying again.",
+                    "Please wait %(num)d minutes before trying again.", minutes(seconds))
 
 
 def handle_http(error: HTTPException):
@@ -43,9 +57,9 @@ def handle_http(error: HTTPException):
             "We could not find this page. Check the link or the receipt code and PIN, "
             "or file a new suggestion."))
     if error.code == 429:
-        body, status = _page(429, _("Too many attempts"), _(
-            "Please wait a few minutes before trying again."))
-        return body, status, _retry_after()
+        seconds = retry_after_seconds()
+        body, status = _page(429, _("Too many attempts"), too_many(seconds))
+        return body, status, {"Retry-After": str(seconds)} if seconds else {}
     if error.code == 413:
         return _page(413, _("Too much text"), _("What you sent is too large."))
     if isinstance(error, CSRFError):

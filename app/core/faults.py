@@ -15,14 +15,20 @@ RETRY_AFTER_SECONDS = 30
 
 
 def _unavailable(title: str, message: str):
-    headers = {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
+    headers = unavailable_headers()
     if request.path.startswith("/api/") or request.path == "/healthz":
         return jsonify(error=title), 503, headers
     return render_template("errors/error.html", title=title, message=message), 503, headers
 
 
-def database_down(error: Exception):
-    """The database did not answer: nothing was saved; ask the visitor to try again."""
+def unavailable_headers() -> dict:
+    """The headers of every 503: when to come back, and never to keep the page."""
+    return {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
+
+
+def forget_request(error: Exception) -> None:
+    """Log the dead database and roll the request's session back, so the worker's next request
+    starts clean (the suggestion form's 503 in app/citizen/held.py does this too)."""
     from app.core.extensions import db
 
     current_app.logger.error("database unavailable on %s %s: %s", request.method, request.path,
@@ -31,6 +37,11 @@ def database_down(error: Exception):
         db.session.rollback()
     except Exception:  # noqa: BLE001 - the connection may be gone; the pool replaces it
         db.session.remove()
+
+
+def database_down(error: Exception):
+    """The database did not answer: nothing was saved; ask the visitor to try again."""
+    forget_request(error)
     return _unavailable(_("Briefly unavailable"), _(
         "The service is briefly unavailable and nothing you sent was saved. "
         "Please try again in a minute."))

@@ -1,6 +1,5 @@
 """The base of every form (WTForms' own messages in the page's language, loaded once), the
 field filters every form shares, and the fields of a filing, whoever types them in."""
-import re
 import unicodedata
 from functools import lru_cache
 
@@ -9,9 +8,10 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.i18n import messages_path
 
+from app.domain import phones
 from app.domain.codes import SUBMISSION_KEY_PATTERN
 from app.domain.workflow import Kind
 
@@ -34,7 +34,6 @@ class Form(FlaskForm):
 
 
 TEXT_MIN, TEXT_MAX = 5, 2000
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
 
 
 def clean_text(value):
@@ -50,11 +49,17 @@ def clean_text(value):
 
 
 def clean_phone(value):
-    """Accept a mobile number typed with spaces, dashes or a +86 prefix."""
+    """A mobile or landline typed with spaces, any dash, full-width digits or +86: digits only."""
     if not value:
         return value
-    digits = re.sub(r"[\s\-()]", "", value)
-    return re.sub(r"^(\+?86)(?=1\d{10}$)", "", digits)
+    return phones.normalise(value)
+
+
+def a_phone(form, field):
+    """A mainland mobile, or a landline with its area code (app/domain/phones.py)."""
+    if field.data and not phones.is_phone(field.data):
+        raise ValidationError(_l("Enter an 11-digit mobile number, or a landline with its area code, "
+                                 "e.g. 13812345678 or 0574-62345678."))
 
 
 KIND_CHOICES = [
@@ -85,9 +90,7 @@ class FilingForm(Form):
     anonymous = BooleanField(_l("Stay anonymous (you can still track your case with the receipt)"))
     name = StringField(_l("Your name (optional)"), filters=[clean_text],
                        validators=[Optional(), Length(max=50, message=_l("At most %(max)d characters."))])
-    phone = StringField(_l("Mobile number (optional)"), filters=[clean_phone],
-                        validators=[Optional(), Regexp(MOBILE, message=_l(
-                            "Enter an 11-digit mainland mobile number, e.g. 13812345678."))])
+    phone = StringField(_l("Phone number (optional)"), filters=[clean_phone], validators=[Optional(), a_phone])
 
     def validate_submission_key(self, field):
         if not SUBMISSION_KEY_PATTERN.match(field.data or ""):

@@ -17,6 +17,7 @@ from flask import current_app, g, has_request_context, request
 REQUEST_LOGGER = "yima.request"
 USER_ENVIRON = "yima.user_id"  # the staff user a request ran as, for the server's access line
 _PHONE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
+_LANDLINE = re.compile(r"(?<!\d)(010|02\d|0[3-9]\d{2})-?[2-9]\d{2,3}(\d{4})(?!\d)")  # 0574****5678
 _TOKEN_PATH = re.compile(r"/+t/+[^/\s?#\"'<>]+")  # /t/<token>, //t//<token>: any number of slashes
 # A tracking token's shape as a whole path segment, whatever the path around it looks like
 # (a request id is never preceded by a slash, so it is kept).
@@ -30,8 +31,8 @@ _FIELDS = ("request_id", "method", "path", "status", "duration_ms", "user_id")
 
 
 def redact(text: str) -> str:
-    """Mask mobile numbers (138****5678), tracking tokens in paths and secret-looking fields."""
-    text = _PHONE.sub(r"\1****\2", text)
+    """Mask phone numbers (138****5678, 0574****5678), tracking tokens in paths and secret-looking fields."""
+    text = _LANDLINE.sub(r"\1****\2", _PHONE.sub(r"\1****\2", text))
     text = _TOKEN_PATH.sub("/t/…", text)
     text = _TOKEN_SEGMENT.sub("…", text)
     return _SECRET_FIELD.sub(r"\1\2***", text)

@@ -4,6 +4,20 @@ The counters live in RATELIMIT_STORAGE_URI (Redis when REDIS_URL is set), so a l
 across every gunicorn worker and every node. Keys are the client address as the WSGI server
 sees it; with ProxyFix trusting no proxy, a forged X-Forwarded-For changes nothing.
 
+Submissions have two limits, because one address is often many citizens: a service hall's
+Wi-Fi or a carrier's NAT puts a whole queue behind one public address.
+- per address (YIMA_SUBMIT_RATE_LIMIT, 120 an hour): the flood ceiling. It counts every POST,
+  whatever the cookie says, so a script that drops its session cookie is still bound. It is
+  six times the old 20 an hour, so a busy hall's next citizen is not locked out by the ones
+  before them.
+- per form session (YIMA_SUBMIT_FORM_RATE_LIMIT, 10 an hour): the address together with the
+  browser's session (the CSRF secret in its signed cookie, which the form needs anyway), and
+  only cases actually filed count. One person (or one script keeping its cookie) cannot spend
+  the hall's shared budget; a citizen correcting a form's errors is never counted. A script
+  that drops the cookie gets a new session each time, which is what the address ceiling is for.
+A refused submission comes back as the form with the citizen's text, saying how long the
+limit's window really has left (app/citizen/held.py).
+
 When the storage fails, each limit does what costs least:
 - submission (fail open): a citizen's text is never lost because Redis is down. The citizen
   limiter falls back to per-worker counters in memory with the same limits and logs a warning;
@@ -16,7 +30,10 @@ When the storage fails, each limit does what costs least:
 - staff sign-in (fail closed): a password guesser must never get an unmetered window, so a
   storage error answers 503 "try again shortly" and nobody signs in.
 """
-from flask import current_app, request
+import hashlib
+
+from flask import current_app, request, session
+from flask_limiter.util import get_remote_address
 
 from app.domain import codes
 from app.core.extensions import limiter, login_limiter
@@ -42,13 +59,26 @@ def typed_receipt_code() -> str:
     return "code:" + (codes.normalise(typed)[:20] or "none")
 
 
+def form_session() -> str:
+    """The client address with the browser's session (its CSRF secret, hashed): one form session."""
+    secret = str(session.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")) or "")
+    digest = hashlib.sha256(secret.encode()).hexdigest()[:16] if secret else "none"
+    return f"form:{get_remote_address()}:{digest}"
+
+
+def _filed(response) -> bool:
+    return response.status_code == 303
+
+
 def _lookup_failed(response) -> bool:
     return response.status_code == 404
 
 
 # One budget for both ways in (/p/<code> and /submit): switching URL gives no fresh one.
-submission = limiter.shared_limit(_setting("SUBMIT_RATE_LIMIT", "20 per hour"), scope="submit",
+submission = limiter.shared_limit(_setting("SUBMIT_RATE_LIMIT", "120 per hour"), scope="submit",
                                   methods=["POST"])
+submission_per_form = limiter.shared_limit(_setting("SUBMIT_FORM_RATE_LIMIT", "10 per hour"), scope="submit-form",
+                                           key_func=form_session, methods=["POST"], deduct_when=_filed)
 lookup = limiter.limit(_setting("TRACK_RATE_LIMIT", "10 per minute;60 per hour"), methods=["POST"])
 # Only failed lookups count, so a botnet trying one code's PIN is stopped while the citizen
 # who knows it is not, unless that code is under attack right now.

@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import re
 import secrets
+import unicodedata
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 _VALUE = {c: i for i, c in enumerate(ALPHABET)}
@@ -42,9 +43,18 @@ def new_receipt_code() -> str:
     return body + check_character(body)
 
 
+_SEPARATORS = frozenset("_.·・\u2212")  # and every space and dash (Unicode's Zs, Pd), below
+
+
 def normalise(typed: str) -> str:
-    """Turn what a person typed ('k7m-4xp 9qc') into the stored form ('K7M4XP9QC')."""
-    return re.sub(r"[\s\-_.·]", "", typed or "").upper()
+    """Turn what a person typed ('k7m-4xp 9qc', full-width 'ＫＴＭ－４ＸＰ') into the stored form.
+
+    NFKC first, so full-width letters and digits become ASCII; then every space and every
+    kind of dash goes, and the letters are upper-cased ('K7M4XP9QC').
+    """
+    text = unicodedata.normalize("NFKC", typed or "")
+    return "".join(ch for ch in text
+                   if not (ch.isspace() or ch in _SEPARATORS or unicodedata.category(ch) == "Pd")).upper()
 
 
 def grouped(code: str) -> str:

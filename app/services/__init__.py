@@ -8,7 +8,7 @@ from app.services.casework import (
     mark_report, merge_case, refuse_extension, reject_case, reply_to_case, request_extension,
     return_case, reveal_phone, urge_case,
 )
-from app.services.errors import Conflict, NotFound, Refused
+from app.services.errors import AlreadyFiled, Conflict, Mistyped, NotFound, Refused
 from app.services.feedback import follow_up, rate_reply, request_review
 from app.services.intake import (
     Filing, Receipt, Submission, TrackingState, active_categories, dispatch_centre, file_submission,
@@ -18,8 +18,8 @@ from app.services.intake import (
 from app.services.sweep import sweep
 
 __all__ = [
-    "Conflict", "Filing", "NotFound", "Receipt", "Refused", "ReplyText", "Submission",
-    "TrackingState", "accept_case", "active_categories", "add_note", "assign_case", "can_see",
+    "AlreadyFiled", "Conflict", "Filing", "NotFound", "Receipt", "Refused", "ReplyText", "Submission",
+    "Mistyped", "TrackingState", "accept_case", "active_categories", "add_note", "assign_case", "can_see",
     "case_scope", "dispatch_centre", "extend_case", "file_submission", "find_by_code_and_pin",
     "find_by_token", "find_master", "find_poster", "follow_up", "forward_case", "get_case_for",
     "mark_report", "mask_phone", "merge_case", "prepare_submission", "public_timeline", "rate_reply",

@@ -5,6 +5,7 @@ from typing import Optional
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from app.domain import phones
 from app.domain.policy import REPORT_ROLES
 from app.domain.workflow import Role
 from app.models import OrgUnit, Poster, Suggestion, User
@@ -73,10 +74,8 @@ def get_case_for(session: Session, user: User, case_id: int, *, for_update: bool
 
 
 def mask_phone(phone: Optional[str]) -> str:
-    """138****5678: what staff see until they reveal the number."""
-    if not phone:
-        return ""
-    return phone[:3] + "****" + phone[-4:]
+    """138****5678 or 0574****5678: what staff see until they reveal the number."""
+    return phones.masked(phone)
 
 
 def can_see(session: Session, user: User, case: Suggestion) -> bool:

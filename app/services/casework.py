@@ -8,7 +8,7 @@ from typing import Optional
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from app.domain import codes
+from app.domain import codes, phones
 from app.domain.deadlines import Clocks
 from app.domain.policy import refusal
 from app.domain.workflow import STAFF_CASE_ROLES, WORKING_STATES, Action, CaseState, Kind, Stage, transition
@@ -274,7 +274,7 @@ def reveal_phone(session, case, actor, now, clocks: Clocks, address: str = "") -
                           public=False))
     record_audit(session, now, "reveal_phone", actor=actor, target=f"case:{case.id}", address=address)
     session.flush()
-    return case.citizen_phone
+    return phones.shown(case.citizen_phone)
 
 
 def find_master(session, actor: User, receipt_code: str) -> Suggestion:

@@ -6,6 +6,7 @@ from typing import Optional
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
+from app.domain import phones
 from app.domain.deadlines import Clocks
 from app.domain.policy import may_see_phone
 from app.domain.workflow import OPEN_STATES, CaseState
@@ -149,7 +150,7 @@ def export_rows(session: Session, user: User, query: sa.Select, lang: str, unmas
          name, phone) = row
         yield ExportRow(code, _aware(created), kind, category or "", channel, poster or "", unit, status,
                         _aware(due), text, location, name or "",
-                        (phone if case_id in unmasked else mask_phone(phone)) or "")
+                        (phones.shown(phone) if case_id in unmasked else mask_phone(phone)) or "")
 
 
 def reveal_for_export(session: Session, user: User, query: sa.Select, now: datetime,

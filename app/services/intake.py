@@ -1,6 +1,5 @@
 """Intake: a citizen (or staff for them) files a case; lookups by token and by code + PIN."""
 import hmac
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple, Optional
@@ -11,11 +10,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.core.db import one_read
-from app.domain import codes
+from app.domain import codes, phones
 from app.domain.deadlines import Clocks
 from app.domain.workflow import Action, CaseState, Channel, Kind
 from app.models import CaseEvent, Category, OrgUnit, Poster, Suggestion
-from app.services.errors import NotFound
+from app.services.errors import AlreadyFiled, Mistyped, NotFound
 
 DISPATCH_KIND = "dispatch"
 
@@ -118,7 +117,7 @@ def prepare_submission(session: Session, data: Submission, secret_key: str,
     pin = codes.pin(secret_key, data.submission_key)
     existing = _by_submission_key(session, data.submission_key)
     if existing is not None:
-        return Receipt(existing, token, pin)
+        return _retried(existing, data, token, pin)
     if not data.poster_code:
         poster = None
     elif poster is None or poster.code != data.poster_code.upper():
@@ -139,7 +138,7 @@ def file_submission(session: Session, filing: Filing, clocks: Clocks, now: datet
     They go straight to the database (ORM bulk INSERT, the case RETURNING itself), not
     through the session's unit of work, which cost more than the statements.
     The same form sent twice at once meets the unique submission key: the second gets the
-    first one's receipt.
+    first one's receipt if its words are the same, else AlreadyFiled.
     """
     data, token, pin = filing.data, filing.token, filing.pin
     due = clocks.accept_due(now)
@@ -161,7 +160,7 @@ def file_submission(session: Session, filing: Filing, clocks: Clocks, now: datet
         except IntegrityError:
             existing = _by_submission_key(session, data.submission_key)
             if existing is not None:  # the same form, submitted twice at once
-                return Receipt(existing, token, pin)
+                return _retried(existing, data, token, pin)
             continue  # a receipt code clash: draw another
         # Nothing in the event can clash: it is written once the case is, outside the retries.
         session.execute(sa.insert(CaseEvent), [dict(
@@ -173,13 +172,22 @@ def file_submission(session: Session, filing: Filing, clocks: Clocks, now: datet
 
 def submit_suggestion(session: Session, data: Submission, clocks: Clocks, secret_key: str, now: datetime,
                       poster: Optional[Poster] = None) -> Receipt:
-    """File a case once per submission key; a retry of the same form returns the same receipt.
+    """File a case once per submission key; a retry of the same form returns the same receipt,
+    the same key with other words raises AlreadyFiled.
 
     `poster` is the Poster of `data.poster_code` when the caller has read it already."""
     prepared = prepare_submission(session, data, secret_key, poster)
     if isinstance(prepared, Receipt):
         return prepared
     return file_submission(session, prepared, clocks, now)
+
+
+def _retried(existing: Suggestion, data: Submission, token: str, pin: str) -> Receipt:
+    """A form sent again: the same words are a retry (one case, the same receipt); other
+    words under the same key are refused, never dropped in silence (AlreadyFiled)."""
+    if existing.text != data.text:
+        raise AlreadyFiled(Receipt(existing, token, pin))
+    return Receipt(existing, token, pin)
 
 
 def pin_hash(receipt_code: str, pin: str) -> str:
@@ -247,19 +255,21 @@ def tracking_state(engine: sa.Engine, token: str) -> TrackingState:
 def find_by_code_and_pin(session: Session, typed_code: str, typed_pin: str) -> Suggestion:
     """The case a receipt code opens with its PIN, or with the whole phone number given.
 
+    The phone may be a mobile or a landline with its area code (app/domain/phones.py).
     Not the phone's last four digits: staff see those in every masked number (138****5678),
-    and a second factor that every case page shows would let staff rate as the citizen."""
+    and a second factor that every case page shows would let staff rate as the citizen.
+    A code that no receipt can carry is Mistyped; an unknown code and a wrong PIN are the
+    same NotFound, so the answer never says whether a well-formed code exists."""
     code = codes.normalise(typed_code)
-    typed_pin = re.sub(r"[\s\-()]", "", typed_pin or "")
-    typed_pin = re.sub(r"^\+?86(?=1\d{10}$)", "", typed_pin)
+    typed_pin = phones.normalise(typed_pin)  # full-width digits, spaces, dashes, +86: a PIN or a phone
     if not codes.is_valid(code):
-        raise NotFound("code")
+        raise Mistyped("code")
     case = session.scalars(sa.select(Suggestion).where(Suggestion.receipt_code == code)).first()
     if case is None:
         raise NotFound("code")
     if len(typed_pin) == 6 and pin_hash(code, typed_pin) == case.pin_hash:
         return case
-    if len(typed_pin) == 11 and case.citizen_phone and hmac.compare_digest(case.citizen_phone, typed_pin):
+    if phones.is_phone(typed_pin) and case.citizen_phone and hmac.compare_digest(case.citizen_phone, typed_pin):
         return case
     raise NotFound("pin")
 

@@ -106,8 +106,14 @@ def new_case():
             citizen_phone=None if form.anonymous.data else form.phone.data or None,
             channel=Channel(form.channel.data), unit_id=current_user.unit_id,
         )
-        receipt = services.submit_suggestion(db.session, data, clocks(current_app.config),
-                                             current_app.config["SECRET_KEY"], utcnow())
+        try:
+            receipt = services.submit_suggestion(db.session, data, clocks(current_app.config),
+                                                 current_app.config["SECRET_KEY"], utcnow())
+        except services.AlreadyFiled as filed:
+            form.submission_key.data = codes.new_submission_key()
+            form.text.errors = [_("This form already filed case %(code)s with other words; "
+                                  "press Submit to file this text as a new case.", code=filed.receipt.code)]
+            return render_template("staff/new_case.html", form=form), 409
         db.session.commit()
         session["slip"] = seal({"case": receipt.suggestion.id, "token": receipt.token, "pin": receipt.pin},
                                current_app.config["SECRET_KEY"])

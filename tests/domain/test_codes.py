@@ -55,3 +55,8 @@ def test_tokens_and_pins_are_stable_per_form_and_distinct_across_forms():
     assert codes.TOKEN_PATTERN.match(token) and len(token) * 6 >= 128
     assert codes.pin("s", key).isdigit() and len(codes.pin("s", key)) == 6
     assert codes.tracking_token("another secret", key) != token
+
+
+def test_normalise_takes_full_width_and_every_dash_and_space():
+    for typed in ("ＮＺ３-ＵＧＥ-ＮＹＦ", "ｎｚ３－ｕｇｅ－ｎｙｆ", "nz3—uge–nyf", "NZ3−UGE‐NYF", "NZ3　UGE・NYF", " nz3 uge nyf "):
+        assert codes.normalise(typed) == "NZ3UGENYF", typed

@@ -11,6 +11,7 @@ import re
 from app.core.logs import JsonFormatter, RedactFilter, RequestContextFilter
 
 PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+LANDLINE = re.compile(r"(?<!\d)(010|02\d|0[3-9]\d{2})-?[2-9]\d{6,7}(?!\d)")
 TOKEN_PATH = re.compile(r"/t/[A-Za-z0-9_-]{16,}")
 SECRET_FIELD = re.compile(r"(?i)\b(password|pin|token|submission_key)\b\"?'?\s*[:=]\s*\"?'?[^\s\"'&*]")
 
@@ -27,7 +28,7 @@ def find_leaks(lines, secrets=()) -> list[str]:
     """The lines holding a full phone number, a tracking token, a secret field or a known secret."""
     found = []
     for line in lines:
-        if (PHONE.search(line) or TOKEN_PATH.search(line) or SECRET_FIELD.search(line)
+        if (PHONE.search(line) or LANDLINE.search(line) or TOKEN_PATH.search(line) or SECRET_FIELD.search(line)
                 or any(secret in line for secret in secrets)):
             found.append(line)
     return found

@@ -91,3 +91,9 @@ def test_a_tracking_token_is_redacted_whatever_the_paths_shape():
         assert token not in redact(f"GET {path} 200"), path
     request_id = "0123456789abcdef0123456789abcdef"
     assert redact(f"request {request_id} done") == f"request {request_id} done"  # not a path segment
+
+
+def test_redaction_masks_landlines_too():
+    landline = "0574" + "62345678"  # built, never a literal
+    assert redact(f"座机 {landline[:4]}-{landline[4:]}，或 {landline}。") == "座机 0574****5678，或 0574****5678。"
+    assert find_leaks([f"citizen phone {landline}"]) and find_leaks([f"phone 010-{'6234567'}"])
