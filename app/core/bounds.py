@@ -1,7 +1,8 @@
 """What a request may ask for, bounded in one place: integers the database's INTEGER columns
 hold, days the calendar code can handle, the longest period of figures, the most days shown
-one by one, and the rows of an export. A request past a bound gets a 400 whose page says why
-(app/core/errors.py), raised before anything is written or streamed."""
+one by one, the rows of an export and the posters of a print file. A request past a bound
+gets a 400 whose page says why (app/core/errors.py), raised before anything is written or
+streamed."""
 from datetime import date, datetime
 
 from flask_babel import gettext as _
@@ -12,6 +13,7 @@ DB_INT_MIN, DB_INT_MAX = -(2**31), 2**31 - 1  # PostgreSQL's INTEGER; SQLite tak
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)  # any day a case can be filed or asked about
 MAX_PERIOD_DAYS = 5 * 366  # about five years of figures
 MAX_DAY_GRAIN_DAYS = 366  # a chart shows days one by one over about a year at most
+MAX_PRINT_POSTERS = 100  # one print file from the staff view: about 3 s of drawing (the CLI has no cap)
 
 
 class BadInput(BadRequest):
@@ -64,6 +66,13 @@ def check_rows(count: int, most: int) -> None:
     if count > most:
         raise BadInput(_("This export would hold %(count)d cases; an export holds at most %(most)d. "
                          "Narrow the filters, for example to fewer days filed.", count=count, most=most))
+
+
+def check_print(count: int) -> None:
+    """A print file of `count` posters from the staff view: at most MAX_PRINT_POSTERS; else BadInput."""
+    if count > MAX_PRINT_POSTERS:
+        raise BadInput(_("This choice holds %(count)d posters; one print file holds at most %(most)d. "
+                         "Choose fewer posters or a smaller unit.", count=count, most=MAX_PRINT_POSTERS))
 
 
 def int_field(form, field) -> None:

@@ -14,7 +14,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from app.core.bounds import check_period, day_field, int_field
+from app.core.bounds import check_period, check_print, day_field, int_field
 from app.core.forms import Form, clean_text
 from wtforms import DateField, SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
@@ -269,6 +269,7 @@ def print_unit():
 
 def _batch(form: SelectionPrintForm, query: sa.Select, target: str):
     found = db.session.scalars(query).all()
+    check_print(len(found))
     if not found:
         flash(_("No active posters to print in that choice."), "error")
         return redirect(url_for("staff.posters.index"), code=303)

@@ -138,3 +138,28 @@ def test_a_huge_poster_in_a_print_selection_is_refused(app, staff, session):
 
 def test_a_made_up_token_draws_no_qr(client):
     assert refused(client.get("/t/" + "x" * 5000 + "/qr.png"), NOT_FOUND, 404)
+
+
+def test_a_print_file_holds_a_bounded_number_of_posters(app, staff, make_poster, session, monkeypatch):
+    from app.core import bounds
+    from tests.conftest import csrf_of
+
+    ids = [str(make_poster(f"村口{i}").id) for i in range(2)]
+    admin = signed_in(app, "admin")
+    data = {"csrf_token": csrf_of(admin, "/staff/posters"), "posters": ids, "kind": "stickers", "size": "a4"}
+    monkeypatch.setattr(bounds, "MAX_PRINT_POSTERS", 1)
+    before = audits(session)
+    response = admin.post("/staff/posters/print", data=data)
+    assert refused(response, "无法处理该请求 此次选择包含 2 张码牌，单个打印文件最多 1 张。请减少码牌或选择较小的单位。")
+    assert audits(session) == before
+    monkeypatch.setattr(bounds, "MAX_PRINT_POSTERS", 2)
+    assert admin.post("/staff/posters/print", data=data).mimetype == "application/pdf"
+    assert audits(session) == before + 1
+
+
+def test_a_refused_path_with_a_nul_byte_is_audited_not_crashed(app, staff, session):
+    admin = signed_in(app, "admin")
+    assert refused(admin.get("/staff/export.%00"), NOT_FOUND, 404)
+    session.rollback()
+    denied = session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "access_denied")).one()
+    assert denied.target == "/staff/export.\ufffd"
