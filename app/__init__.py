@@ -5,6 +5,9 @@ from flask import Flask
 def create_app(test_config: dict | None = None) -> Flask:
     """Create and configure an app; `test_config` overrides the environment."""
     app = Flask(__name__, instance_relative_config=True)
+    from app.core.bounds import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # before any route: an id the database cannot hold is a 404
 
     from app.config import clocks, load_config
 

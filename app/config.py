@@ -83,6 +83,8 @@ def load_config(instance_path: str) -> dict:
         # Empty forms and tracking pages are kept rendered this long per worker (app/citizen/pages.py).
         "PAGE_CACHE_SECONDS": _env_int("YIMA_PAGE_CACHE_SECONDS", 30),
         "MAX_CONTENT_LENGTH": 256 * 1024,
+        # The most cases one inbox export holds; a larger one is refused (app/core/bounds.py).
+        "EXPORT_MAX_ROWS": _env_int("YIMA_EXPORT_MAX_ROWS", 50_000),
         "MAX_FORM_PARTS": 200,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

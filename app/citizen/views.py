@@ -172,7 +172,8 @@ def _receipt_svg(token: str, url: str) -> str:
 
 @lru_cache(maxsize=128)
 def _receipt_png(token: str, url: str) -> tuple[bytes, str]:
-    return receipt_qr.png(url), case_for_token(token).receipt_code
+    receipt_code = case_for_token(token).receipt_code  # first: no QR is drawn for a made-up token
+    return receipt_qr.png(url), receipt_code
 
 
 def render_tracking(case: Suggestion, token, forms=None, status: int = 200, pin=None):

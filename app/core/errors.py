@@ -8,6 +8,8 @@ from flask_babel import ngettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, SecurityError
 
+from app.core.bounds import BadInput
+
 
 def _page(status: int, title: str, message: str):
     if request.path.startswith("/api/") or request.path == "/healthz":
@@ -62,9 +64,14 @@ def handle_http(error: HTTPException):
         return body, status, {"Retry-After": str(seconds)} if seconds else {}
     if error.code == 413:
         return _page(413, _("Too much text"), _("What you sent is too large."))
+    if isinstance(error, BadInput):
+        return _page(400, _("This request cannot be answered"), error.description)
     if isinstance(error, CSRFError):
         return _page(400, _("This page has expired"), _(
             "Please go back, reload the page and try again."))
+    if error.code == 400:
+        return _page(400, _("This request cannot be answered"), _(
+            "Something in the link or the form is not valid. Go back, reload the page and try again."))
     return _page(error.code or 500, _("Something went wrong"), _(
         "Please try again in a moment."))
 

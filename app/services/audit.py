@@ -16,7 +16,14 @@ def record_audit(session: Session, now: datetime, action: str, *, actor: Optiona
     """Add one audit row. `username` names an actor without an account (a failed sign-in, the
     CLI); `user_id` with `username` stands for an actor whose object was rolled back."""
     row = AuditEvent(at=now, user_id=actor.id if actor is not None else user_id,
-                     username=(username or (actor.username if actor is not None else ""))[:64],
-                     action=action[:40], target=target[:120], address=(address or "")[:64], detail=detail[:500])
+                     username=_fit(username or (actor.username if actor is not None else ""), 64),
+                     action=_fit(action, 40), target=_fit(target, 120), address=_fit(address or "", 64),
+                     detail=_fit(detail, 500))
     session.add(row)
     return row
+
+
+def _fit(text: str, size: int) -> str:
+    """`text` cut to its column, a NUL shown as U+FFFD: PostgreSQL's text holds no NUL byte, and a
+    refused page's path (/staff/export.%00) is typed by whoever asked for it."""
+    return text.replace("\x00", "\ufffd")[:size]

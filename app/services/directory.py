@@ -5,6 +5,7 @@ from typing import Optional
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from app.core.bounds import DB_INT_MAX
 from app.domain.workflow import STAFF_CASE_ROLES
 from app.models import OrgUnit, Suggestion, User
 from app.services.access import visible_unit_ids
@@ -25,7 +26,7 @@ def assignees(session: Session, case: Suggestion) -> list[User]:
 
 def unit(session: Session, unit_id: Optional[int]) -> OrgUnit:
     """A unit named by a form, or Refused("target")."""
-    found = session.get(OrgUnit, unit_id) if unit_id and 0 < unit_id < 2**31 else None
+    found = session.get(OrgUnit, unit_id) if unit_id and 0 < unit_id <= DB_INT_MAX else None
     if found is None:
         raise Refused("target")
     return found
@@ -33,7 +34,7 @@ def unit(session: Session, unit_id: Optional[int]) -> OrgUnit:
 
 def person(session: Session, user_id: Optional[int]) -> User:
     """A staff account named by a form, or Refused("assignee")."""
-    found = session.get(User, user_id) if user_id and 0 < user_id < 2**31 else None
+    found = session.get(User, user_id) if user_id and 0 < user_id <= DB_INT_MAX else None
     if found is None:
         raise Refused("assignee")
     return found

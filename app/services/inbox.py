@@ -94,6 +94,11 @@ def page(session: Session, query: sa.Select, after: Optional[Cursor]) -> tuple[l
     return rows, Cursor(rows[-1].due_at, rows[-1].id)
 
 
+def count(session: Session, query: sa.Select) -> int:
+    """How many cases a filtered query holds (an export counts them before it starts)."""
+    return session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery())) or 0
+
+
 COUNTED = tuple(OPEN_STATES | {CaseState.REPLIED})
 
 

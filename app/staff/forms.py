@@ -6,6 +6,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
+from app.core.bounds import day_field, int_field
 from app.core.forms import FilingForm, Form, clean_text
 
 from app.domain.workflow import Channel
@@ -29,11 +30,11 @@ class InboxFilterForm(Form):
         csrf = False
 
     status = SelectField(_l("Status"), default="open", validate_choice=False)
-    category = SelectField(_l("Matter"), coerce=int, default=0, validate_choice=False)
-    poster = SelectField(_l("Poster"), coerce=int, default=0, validate_choice=False)
+    category = SelectField(_l("Matter"), coerce=int, default=0, validate_choice=False, validators=[int_field])
+    poster = SelectField(_l("Poster"), coerce=int, default=0, validate_choice=False, validators=[int_field])
     channel = SelectField(_l("Channel"), default="", validate_choice=False)
-    date_from = DateField(_l("Filed from"), validators=[Optional()])
-    date_to = DateField(_l("Filed until"), validators=[Optional()])
+    date_from = DateField(_l("Filed from"), validators=[Optional(), day_field])
+    date_to = DateField(_l("Filed until"), validators=[Optional(), day_field])
     overdue = BooleanField(_l("Overdue"))
     due_soon = BooleanField(_l("Due soon"))  # the view names YIMA_DUE_SOON_DAYS
     extension_requested = BooleanField(_l("Extension requested, waiting for the lead"))
@@ -45,8 +46,8 @@ class CaseActionForm(Form):
 
     version = HiddenField()
     message = TextAreaField(_l("Message"), filters=[clean_text], validators=[Optional(), Length(max=LONG)])
-    unit = SelectField(_l("To unit"), coerce=int, default=0, validate_choice=False)
-    assignee = SelectField(_l("Assign to"), coerce=int, default=0, validate_choice=False)
+    unit = SelectField(_l("To unit"), coerce=int, default=0, validate_choice=False, validators=[int_field])
+    assignee = SelectField(_l("Assign to"), coerce=int, default=0, validate_choice=False, validators=[int_field])
     # Its label and bound come from YIMA_MAX_EXTENSION_DAYS (the view sets the label, the service refuses).
     days = IntegerField(_l("Extra days"), validators=[Optional()])
     master_code = StringField(_l("Receipt code of the master case"), filters=[clean_text], validators=[Optional(), Length(max=20)])

@@ -7,6 +7,7 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from app import services
+from app.core.bounds import check_int, check_moment, check_rows
 from app.core.db import begin_writing, utcnow
 from app.core.extensions import db
 from app.core.i18n import page_language
@@ -17,7 +18,7 @@ from app.domain.deadlines import last_day
 from app.domain.policy import PHONE_ROLES
 from app.domain.workflow import Channel
 from app.services.inbox import (
-    Cursor, InboxFilter, counts_by_status, export_rows, filtered, page, pending_extensions, reveal_for_export,
+    Cursor, InboxFilter, count, counts_by_status, export_rows, filtered, page, pending_extensions, reveal_for_export,
 )
 from app.staff.badges import badges
 from app.staff.exports import audit_export, download
@@ -77,12 +78,14 @@ def inbox():
 
 
 def _cursor():
+    """Where the page starts: a garbled link starts at the top, one edited past a bound is refused."""
     try:
         case_id = int(request.args["after_id"])
         due = request.args.get("after_due") or None
-        return Cursor(datetime.fromisoformat(due) if due else None, case_id)
+        due_at = datetime.fromisoformat(due) if due else None
     except (KeyError, ValueError):
         return None
+    return Cursor(due_at if due_at is None else check_moment(due_at), check_int(case_id))
 
 
 @bp.get("/export.<fmt>", endpoint="export")
@@ -96,6 +99,7 @@ def inbox_export(fmt: str):
     _form, f = inbox_filter(cl)
     now, zone, lang = utcnow(), cl.calendar.zone, page_language()
     query = filtered(db.session, current_user, f, now, cl)
+    check_rows(count(db.session, query), current_app.config["EXPORT_MAX_ROWS"])
     unmasked = frozenset()
     if request.args.get("phones") == "1":
         unmasked = reveal_for_export(db.session, current_user, query, now, request.remote_addr or "")

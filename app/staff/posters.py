@@ -14,6 +14,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from app.core.bounds import check_period, check_print, day_field, int_field
 from app.core.forms import Form, clean_text
 from wtforms import DateField, SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
@@ -49,8 +50,9 @@ class PosterForm(Form):
 
     place_label = StringField(_l("Place (printed on the poster)"), filters=[clean_text],
                               validators=[DataRequired(), Length(max=120)])
-    unit = SelectField(_l("Owning unit"), coerce=int, validate_choice=False)
-    category = SelectField(_l("Matter (optional)"), coerce=int, default=0, validate_choice=False)
+    unit = SelectField(_l("Owning unit"), coerce=int, validate_choice=False, validators=[int_field])
+    category = SelectField(_l("Matter (optional)"), coerce=int, default=0, validate_choice=False,
+                           validators=[int_field])
     note = TextAreaField(_l("Note (staff only)"), filters=[clean_text], validators=[Optional(), Length(max=500)])
 
 
@@ -64,14 +66,14 @@ class PeriodForm(Form):
     class Meta:
         csrf = False
 
-    date_from = DateField(_l("From"), validators=[Optional()])
-    date_to = DateField(_l("Until"), validators=[Optional()])
+    date_from = DateField(_l("From"), validators=[Optional(), day_field])
+    date_to = DateField(_l("Until"), validators=[Optional(), day_field])
 
 
 class SelectionPrintForm(Form):
     """Print the posters ticked in the list."""
 
-    posters = SelectMultipleField(_l("Posters"), coerce=int, validate_choice=False)
+    posters = SelectMultipleField(_l("Posters"), coerce=int, validate_choice=False, validators=[int_field])
     kind = SelectField(_l("Print as"), choices=KINDS, default="poster")
     size = SelectField(_l("Poster size"), choices=SIZES, default="a4")
 
@@ -79,7 +81,8 @@ class SelectionPrintForm(Form):
 class UnitPrintForm(SelectionPrintForm):
     """Print every active poster of a unit and the units below it."""
 
-    unit = SelectField(_l("Unit (with every unit below it)"), coerce=int, validate_choice=False)
+    unit = SelectField(_l("Unit (with every unit below it)"), coerce=int, validate_choice=False,
+                       validators=[int_field])
 
 
 def _load(poster_id: int):
@@ -116,6 +119,7 @@ def posters():
     date_to = period.date_to.data if period.date_to.data and not period.date_to.errors else today
     date_from = (period.date_from.data if period.date_from.data and not period.date_from.errors
                  else date_to - timedelta(days=PERIOD_DAYS - 1))
+    check_period(date_from, date_to)
     period.date_from.data, period.date_to.data = date_from, date_to
     start, end = svc.period_bounds(date_from, date_to, _zone())
     found = db.session.scalars(svc.posters_query(db.session, current_user)).all()
@@ -265,6 +269,7 @@ def print_unit():
 
 def _batch(form: SelectionPrintForm, query: sa.Select, target: str):
     found = db.session.scalars(query).all()
+    check_print(len(found))
     if not found:
         flash(_("No active posters to print in that choice."), "error")
         return redirect(url_for("staff.posters.index"), code=303)

@@ -7,6 +7,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.core.bounds import check_day, check_period
 from app.core.db import begin_writing, utcnow
 from app.domain.policy import Area
 from app.core.extensions import db
@@ -70,8 +71,9 @@ def _scope_units() -> list[OrgUnit]:
 
 
 def _parse_day(name):
+    """A day of the query; a garbled one is no day, one past the bounds is refused."""
     try:
-        return date.fromisoformat(request.args.get(name, ""))
+        return check_day(date.fromisoformat(request.args.get(name, "")))
     except ValueError:
         return None
 
@@ -81,7 +83,13 @@ def _request_period():
     name = name if name in NAMES else "month"
     today = utcnow().astimezone(_zone()).date()
     period, first, last = named_period(name, today, _zone(), _parse_day("from"), _parse_day("to"))
+    check_period(first, last)
     return name, period, first, last
+
+
+def _grain(first: date, last: date) -> str:
+    grain = request.args.get("grain", "day" if (last - first).days <= 62 else "month")
+    return grain if grain in ("day", "week", "month") else "day"
 
 
 def _request_scope(units: list[OrgUnit]) -> OrgUnit:
@@ -124,8 +132,8 @@ def stats():
     units = _scope_units()
     scope = _request_scope(units)
     name, period, first, last = _request_period()
-    grain = request.args.get("grain", "day" if (last - first).days <= 62 else "month")
-    grain = grain if grain in ("day", "week", "month") else "day"
+    grain = _grain(first, last)
+    check_period(first, last, grain)
     unit_ids = subtree_ids(db.session, scope.id)
     now, lang = utcnow(), page_language()
     split, reports = plan(db.session, first, last, now, _zone()), _reports()
