@@ -97,6 +97,13 @@ RATING = {
     Rating.UNSATISFIED: _l("Not satisfied"),
 }
 
+# The title of a reply's written decision (Arts. 32, 35-36).
+STAGE_LETTER = {
+    Stage.FIRST: _l("Decision on a petition (信访处理意见书)"),
+    Stage.REVIEW: _l("Review decision (复查意见书)"),
+    Stage.RE_REVIEW: _l("Re-review decision (复核意见书)"),
+}
+
 STAGE_REPLY = {
     Stage.FIRST: _l("Reply"),
     Stage.REVIEW: _l("Review answer"),
@@ -119,5 +126,6 @@ def init_app(app) -> None:
     app.jinja_env.globals.update(
         STATUS_LABEL=STATUS, KIND_LABEL=KIND, CHANNEL_LABEL=CHANNEL, ROLE_LABEL=ROLE,
         ACTION_LABEL=ACTION, MESSAGE_LABEL=MESSAGE, RATING_LABEL=RATING, STAGE_REPLY_LABEL=STAGE_REPLY,
+        STAGE_LETTER_LABEL=STAGE_LETTER,
         event_label=event_label,
     )

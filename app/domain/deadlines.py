@@ -110,15 +110,18 @@ class Clocks:
         """Until when the receiving unit may send a forwarded case back."""
         return due_after_working_days(forwarded_at, self.return_working_days, self.calendar)
 
-    def reply_due(self, accepted_at: datetime, kind: str) -> datetime:
-        """When an accepted case must be answered, by its kind."""
-        days = {
+    def reply_days(self, kind: str) -> int:
+        """Days from acceptance to the answer, by the case's kind."""
+        return {
             "complaint": self.complaint_days,
             "suggestion": self.suggestion_days,
             "consultation": self.consultation_days,
             "praise": self.praise_days,
         }[kind]
-        return due_after_days(accepted_at, days, self.calendar)
+
+    def reply_due(self, accepted_at: datetime, kind: str) -> datetime:
+        """When an accepted case must be answered, by its kind."""
+        return due_after_days(accepted_at, self.reply_days(kind), self.calendar)
 
     def extended(self, due_at: datetime, days: int) -> datetime:
         """A reply deadline pushed back by an approved extension."""

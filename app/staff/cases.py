@@ -15,7 +15,7 @@ from app.domain import codes
 from app.domain.policy import Area, allowed_actions, refusal
 from app.domain.workflow import STAFF_ACTIONS, Action, Channel, Kind
 from app.models import Suggestion
-from app.services import directory
+from app.services import directory, notices
 from app.staff import actions, drafts
 from app.staff.auth import area_required
 from app.staff.badges import deadline_badge
@@ -59,6 +59,7 @@ def render_case(found: Suggestion, form: CaseActionForm | None = None, phone: st
         can_reveal=not phone and refusal(current_user, found, Action.REVEAL_PHONE, now, cl) is None,
         code=codes.grouped(found.receipt_code), max_extension_days=cl.max_extension_days,
         master_visible=found.merged_into is not None and services.can_see(db.session, current_user, found.merged_into),
+        has_notice=notices.receipt_notice(found) is not None,
     )
     return html, status
 

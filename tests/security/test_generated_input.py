@@ -78,8 +78,10 @@ def path_values(app, session, make_receipt):
     case_id = make_receipt().suggestion.id
     poster_id = session.scalars(sa.select(Poster.id).where(Poster.code == "YMQ2K8")).one()
     unit_id = session.scalars(sa.select(OrgUnit.id).where(OrgUnit.code == "330281-YM")).one()
+    reply_id = receipt.suggestion.replies[0].id
     session.commit()  # no read snapshot held while the app writes
     return {"case_id": [case_id, receipt.suggestion.id], "poster_id": [poster_id], "unit_id": [unit_id],
+            "reply_id": [reply_id],
             "fmt": ["csv", "xlsx", "a4.pdf", "a5.pdf", "svg", "png"], "step": ["rate", "review", "follow-up"],
             "action": [a.value for a in Action], "token": [receipt.token], "code": ["YMQ2K8"],
             "filename": ["yima.css"]}
