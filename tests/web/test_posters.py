@@ -74,7 +74,8 @@ def print_form(client, path: str = "/staff/posters", prefix: str = "") -> dict:
 
 def audits(session, action: str) -> list[AuditEvent]:
     session.rollback()
-    return list(session.scalars(sa.select(AuditEvent).where(AuditEvent.action == action)))
+    query = sa.select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)  # [-1]: the last
+    return list(session.scalars(query))
 
 
 def test_a_lead_creates_a_poster_whose_downloads_scan_to_the_public_url(app, session):
