@@ -120,7 +120,7 @@ def begin_writing(session) -> None:
 # request (and every command) may read then write, so it begins IMMEDIATE and waits its turn.
 # A GET that writes after reading calls begin_writing() first; one whose first statement
 # writes (a batch of poster scans, an audit row after a rollback) needs nothing.
-READS = frozenset({"GET", "HEAD", "OPTIONS"})
+READS = frozenset({"GET", "HEAD", "OPTIONS"})  # also what the limiters and the Origin guard let by
 
 
 def _begin_mode():

@@ -7,14 +7,13 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
-from app.core.db import Base
+from app.core.db import READS, Base
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 babel = Babel()
 csrf = CSRFProtect()
 
-READS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class Limiter(flask_limiter.Limiter):

@@ -14,8 +14,9 @@ from urllib.parse import urlsplit
 from flask import abort, current_app, request
 from flask_wtf.csrf import CSRFError
 
+from app.core.db import READS
+
 URLENCODED = "application/x-www-form-urlencoded"
-READS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def refuse_too_many_fields():
