@@ -39,9 +39,14 @@ def load_user(user_id: str):
     return user
 
 
+def _user_named(username: str):
+    """The account a typed username names, or None."""
+    return db.session.scalars(sa.select(User).where(User.username == username.strip())).first()
+
+
 def authenticate(username: str, password: str, now, address: str):
     """The user if the password is right and the account active; audits every attempt."""
-    user = db.session.scalars(sa.select(User).where(User.username == username.strip())).first()
+    user = _user_named(username)
     if user is None:
         check_password_hash(_DUMMY_HASH, password)
         _audit(None, username, "login_failed", now, address, "unknown user")
@@ -66,7 +71,7 @@ def _count_failure(username: str, now, address: str) -> None:
     started = signin_throttle.record_failure(db.session, username, address, now)
     if not started:
         return
-    user = db.session.scalars(sa.select(User).where(User.username == username.strip())).first()
+    user = _user_named(username)
     for kind, (failures, delay) in started.items():
         _audit(user, username, "login_slowed", now, address,
                f"{kind}: {failures} failures in a row, next try in {math.ceil(delay.total_seconds())} s")
@@ -141,7 +146,7 @@ def login():
 def _slowed(form, username: str, now, address: str, wait: timedelta):
     """A 429 saying how long to wait: the password is not even checked until then."""
     seconds = max(1, math.ceil(wait.total_seconds()))
-    user = db.session.scalars(sa.select(User).where(User.username == username.strip())).first()
+    user = _user_named(username)
     _audit(user, username, "login_refused", now, address, f"slowed down, {seconds} s to wait")
     db.session.commit()
     response = make_response(render_template("staff/login.html", form=form, wait_seconds=seconds), 429)
