@@ -7,9 +7,10 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
 from app.domain.deadlines import Clocks
-from app.domain.policy import CITIZEN_PARTY, SYSTEM_PARTY, Party, refusal
-from app.domain.workflow import Action, CaseState, Rating, Stage, transition
+from app.domain.policy import CITIZEN_PARTY, SYSTEM_PARTY, Party
+from app.domain.workflow import Action, CaseState, Rating, Stage
 from app.models import CaseEvent, OrgUnit, Suggestion
+from app.services.casework import check
 from app.services.errors import Refused
 from app.services.intake import dispatch_centre
 
@@ -18,10 +19,7 @@ NEXT_STAGE = {Stage.FIRST: (Stage.REVIEW, CaseState.REVIEW), Stage.REVIEW: (Stag
 
 def _event(session, case, action, now, clocks: Clocks, *, party: Party = CITIZEN_PARTY, after=None,
            message="", to_unit=None, public=True) -> CaseEvent:
-    reason = refusal(party, case, action, now, clocks)
-    if reason is not None:
-        raise Refused(reason)
-    state = transition(case.status, action, party.role)
+    state = check(case, party, action, now, clocks)  # the staff steps' gate: one policy for both
     event = CaseEvent(suggestion_id=case.id, at=now, action=action, from_status=case.status,
                       to_status=after or state, from_unit_id=case.unit_id,
                       to_unit_id=(to_unit or case.unit).id, message=message, public=public)
@@ -71,9 +69,7 @@ def follow_up(session: Session, case: Suggestion, text: str, now: datetime, cloc
 def close_case(session: Session, case: Suggestion, now: datetime, clocks: Clocks,
                party: Optional[Party] = None) -> None:
     """Close a replied case whose rating window is over (the sweep)."""
-    reason = refusal(party or SYSTEM_PARTY, case, Action.CLOSE, now, clocks)
-    if reason is not None:
-        raise Refused(reason)
+    check(case, party or SYSTEM_PARTY, Action.CLOSE, now, clocks)
     _close(session, case, now)
     session.flush()
 
