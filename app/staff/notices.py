@@ -9,7 +9,6 @@ from app.config import clocks
 from app.core.db import begin_writing, utcnow
 from app.core.extensions import db
 from app.domain import codes
-from app.domain.workflow import CaseState
 from app.services import notices
 from app.services.audit import record_audit
 from app.staff.cases import load_case
@@ -34,7 +33,7 @@ def receipt_notice(case_id: int):
     _audited(case, f"receipt notice: {notice.kind}")
     return render_template("print/notice.html", case=case, notice=notice, code=codes.grouped(case.receipt_code),
                            track_url=current_app.config["PUBLIC_BASE_URL"] + "/track",
-                           reply_days=_reply_days(case))
+                           reply_days=clocks(current_app.config).reply_days(case.kind.value))
 
 
 @bp.get("/cases/<int:case_id>/replies/<int:reply_id>/letter")
@@ -49,6 +48,3 @@ def decision_letter(case_id: int, reply_id: int):
     return render_template("print/letter.html", case=case, reply=reply, code=codes.grouped(case.receipt_code),
                            reviewer=notices.reviewing_unit(reply), track_url=current_app.config["PUBLIC_BASE_URL"] + "/track")
 
-
-def _reply_days(case) -> int:
-    return clocks(current_app.config).reply_days(case.kind.value) if case.status is not CaseState.REJECTED else 0
