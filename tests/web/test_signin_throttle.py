@@ -5,7 +5,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.models import AuditEvent
-from tests.conftest import NOW, PASSWORD, login
+from tests.conftest import NOW, login
 from tests.web.helpers import LOGIN_FAILED, text_of
 
 SLOWED = "登录失败次数过多。请等待 {} 秒后再试：账号并未锁定，等待结束后输入正确的密码即可登录。"

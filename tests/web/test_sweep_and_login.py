@@ -9,7 +9,7 @@ from app.config import clocks
 from app.core.db import utcnow
 from app.models import AuditEvent, CaseEvent, Suggestion, User
 from app.services import sweep
-from tests.conftest import PASSWORD, login
+from tests.conftest import login
 from tests.web.helpers import LOGIN_FAILED, text_of
 from tests.web.staff_helpers import signed_in
 
