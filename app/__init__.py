@@ -21,12 +21,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app.core import db as database
     from app.core import errors, faults, guards, i18n, labels, logs, ratelimits, security, serving
     from app.core.extensions import csrf, db, migrate
+    from app.notify import watch
     from app.staff import auth
 
     serving.init_app(app, test_config)  # refuses to start an unsafe production setup
     logs.init_app(app)  # first: every later hook logs with the request id
     database.init_app(app)  # engine options; SQLite: read-only views begin DEFERRED
     db.init_app(app)
+    watch.init_app(app)  # each step's messages go into the outbox in the step's transaction
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     csrf.init_app(app)
     ratelimits.init_app(app)

@@ -82,6 +82,17 @@ def load_config(instance_path: str) -> dict:
         "SCAN_FLUSH_SECONDS": _env_int("YIMA_SCAN_FLUSH_SECONDS", 5),
         # Empty forms and tracking pages are kept rendered this long per worker (app/citizen/pages.py).
         "PAGE_CACHE_SECONDS": _env_int("YIMA_PAGE_CACHE_SECONDS", 30),
+        # Telling people (app/notify): citizens' SMS, units' robots and e-mail, the outbox.
+        "SMS_PROVIDER": env.get("YIMA_SMS_PROVIDER", "log"),  # log, http or tencent
+        "SMS_URL": env.get("YIMA_SMS_URL", ""),  # the http provider's gateway
+        "SMS_SECRET": env.get("YIMA_SMS_SECRET", ""),  # its HMAC key
+        "SMS_QUIET_HOURS": env.get("YIMA_SMS_QUIET_HOURS", "21:00-08:00"),  # local; empty: none
+        "SMS_DAILY_CAP": _env_int("YIMA_SMS_DAILY_CAP", 20),  # per phone per local day
+        "SMTP_URL": env.get("YIMA_SMTP_URL", ""),  # smtp://host:port, smtps://user:pass@host
+        "MAIL_FROM": env.get("YIMA_MAIL_FROM", "yima@localhost"),
+        "NOTIFY_MAX_ATTEMPTS": _env_int("YIMA_NOTIFY_MAX_ATTEMPTS", 10),  # then the message is dead
+        "NOTIFY_TIMEOUT": float(env.get("YIMA_NOTIFY_TIMEOUT", "10")),  # seconds per delivery
+        "DIGEST_HOUR": _env_int("YIMA_DIGEST_HOUR", 8),  # local hour of the units' daily digest
         "MAX_CONTENT_LENGTH": 256 * 1024,
         # The most cases one inbox export holds; a larger one is refused (app/core/bounds.py).
         "EXPORT_MAX_ROWS": _env_int("YIMA_EXPORT_MAX_ROWS", 50_000),

@@ -176,6 +176,7 @@ class Suggestion(Base):
     return_due_at: Mapped[Optional[datetime]]  # a forwarded case may be sent back until then
     window_ends_at: Mapped[Optional[datetime]]  # the citizen may rate or ask for review until then
     overdue_at: Mapped[Optional[datetime]]  # when the sweep found the current duty late
+    due_soon_told_for: Mapped[Optional[datetime]]  # the deadline its unit was last warned of
     extension_days: Mapped[int] = mapped_column(default=0)  # granted (Art. 34: once)
     extension_request_days: Mapped[Optional[int]]  # a handler's request waiting for the lead
     extension_request_reason: Mapped[str] = mapped_column(sa.String(5000), default="")
@@ -382,3 +383,80 @@ class StaffDraft(Base):
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("suggestions.id", ondelete="CASCADE"))
     fields: Mapped[str] = mapped_column(sa.Text)  # JSON: form field name -> text
     created_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class Subscription(Base):
+    """A citizen's agreement to be told of their case by SMS (app/services/outbox.py): given
+    on the form, or recorded by staff for a counter or hotline case; stopped from the tracking
+    page. It holds the tracking token sealed, since only its hash is on the case and every
+    message links to the tracking page; it is deleted with the case's personal data."""
+
+    __tablename__ = "subscriptions"
+
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("suggestions.id", ondelete="CASCADE"), primary_key=True)
+    token_sealed: Mapped[str] = mapped_column(sa.String(200))
+    consent_at: Mapped[datetime]
+    recorded_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id"))  # staff, for a caller
+    stopped_at: Mapped[Optional[datetime]]
+
+
+class UnitChannel(Base):
+    """Where a unit is told of its cases: a DingTalk or WeCom group robot, or an e-mail address."""
+
+    __tablename__ = "unit_channels"
+    KINDS = ("dingtalk", "wecom", "email")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("org_units.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    target: Mapped[str] = mapped_column(sa.String(500))  # the robot's webhook URL, or the address
+    secret: Mapped[str] = mapped_column(sa.String(200), default="")  # DingTalk's signing secret
+    digest: Mapped[bool] = mapped_column(default=False)  # also the daily digest
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime]
+
+    unit: Mapped[OrgUnit] = relationship()
+
+    __table_args__ = (
+        sa.CheckConstraint("kind IN ('" + "', '".join(KINDS) + "')", name="kind"),
+    )
+
+
+class OutboxMessage(Base):
+    """One message to send, written in the transaction of the step that causes it; the
+    `notify` command sends it (app/notify/worker.py). `key` is unique: the same step never
+    queues a message twice, and the receiving side may use it to drop a repeat."""
+
+    __tablename__ = "outbox"
+    STATES = ("pending", "sent", "dead", "skipped")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    topic: Mapped[str] = mapped_column(sa.String(40))  # what it tells: receipt, accepted, due_soon...
+    transport: Mapped[str] = mapped_column(sa.String(20))  # sms, dingtalk, wecom, email
+    phone: Mapped[Optional[str]] = mapped_column(sa.String(20))  # an SMS's number; purged with the case
+    channel_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("unit_channels.id", ondelete="SET NULL"))
+    case_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("suggestions.id", ondelete="SET NULL"),
+                                                   index=True)
+    language: Mapped[str] = mapped_column(sa.String(16), default="zh_Hans_CN")
+    subject: Mapped[str] = mapped_column(sa.String(200), default="")
+    body: Mapped[str] = mapped_column(sa.Text)
+    params: Mapped[str] = mapped_column(sa.Text, default="{}")  # JSON: an SMS template's values
+    status: Mapped[str] = mapped_column(sa.String(20), default="pending")
+    attempts: Mapped[int] = mapped_column(default=0)
+    not_before: Mapped[datetime]  # quiet hours and retries: not sent before then
+    claimed_until: Mapped[Optional[datetime]]  # a sender holds it until then
+    claimed_by: Mapped[str] = mapped_column(sa.String(80), default="")
+    last_error: Mapped[str] = mapped_column(sa.String(500), default="")
+    created_at: Mapped[datetime]
+    sent_at: Mapped[Optional[datetime]]
+
+    channel: Mapped[Optional[UnitChannel]] = relationship()
+
+    __table_args__ = (
+        sa.Index("ix_outbox_due", "status", "not_before"),
+        sa.Index("ix_outbox_phone_created", "phone", "created_at"),
+        sa.CheckConstraint("status IN ('" + "', '".join(STATES) + "')", name="status"),
+        sa.CheckConstraint("transport IN ('sms', 'dingtalk', 'wecom', 'email')", name="transport"),
+        sa.CheckConstraint("attempts >= 0", name="attempts"),
+    )

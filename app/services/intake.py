@@ -14,7 +14,9 @@ from app.domain import codes, phones
 from app.domain.deadlines import Clocks
 from app.domain.workflow import Action, CaseState, Channel, Kind
 from app.models import CaseEvent, Category, OrgUnit, Poster, Suggestion
+from app.services.announce import Step, note_step
 from app.services.errors import AlreadyFiled, Mistyped, NotFound
+from app.services.subscriptions import subscribe
 
 DISPATCH_KIND = "dispatch"
 
@@ -34,6 +36,8 @@ class Submission:
     channel: Optional[Channel] = None
     language: str = "zh_Hans_CN"
     unit_id: Optional[int] = None  # staff filing at their counter: their own unit receives it
+    told: bool = False  # the citizen agreed to SMS about the case (a mobile is needed)
+    recorded_by_id: Optional[int] = None  # the staff member who noted a caller's consent
 
 
 @dataclass(frozen=True)
@@ -132,7 +136,8 @@ def prepare_submission(session: Session, data: Submission, secret_key: str,
                   poster.id if poster else None, category.id if category else None)
 
 
-def file_submission(session: Session, filing: Filing, clocks: Clocks, now: datetime) -> Receipt:
+def file_submission(session: Session, filing: Filing, clocks: Clocks, now: datetime,
+                    secret_key: str = "") -> Receipt:
     """Write a prepared filing: the case and its first event, two INSERT statements.
 
     They go straight to the database (ORM bulk INSERT, the case RETURNING itself), not
@@ -163,9 +168,12 @@ def file_submission(session: Session, filing: Filing, clocks: Clocks, now: datet
                 return _retried(existing, data, token, pin)
             continue  # a receipt code clash: draw another
         # Nothing in the event can clash: it is written once the case is, outside the retries.
-        session.execute(sa.insert(CaseEvent), [dict(
+        event_id = session.scalars(sa.insert(CaseEvent).returning(CaseEvent.id), [dict(
             suggestion_id=case.id, at=now, action=Action.SUBMIT, to_status=CaseState.SUBMITTED,
-            to_unit_id=filing.unit_id, public=True)])
+            to_unit_id=filing.unit_id, public=True)]).one()
+        if data.told and secret_key and phones.MOBILE.match(data.citizen_phone or ""):
+            subscribe(session, case.id, token, secret_key, now, data.recorded_by_id)
+        note_step(session, Step(case.id, Action.SUBMIT, event_id, now, to_unit_id=filing.unit_id))
         return Receipt(case, token, pin)
     raise RuntimeError("could not draw a free receipt code")
 
@@ -179,7 +187,7 @@ def submit_suggestion(session: Session, data: Submission, clocks: Clocks, secret
     prepared = prepare_submission(session, data, secret_key, poster)
     if isinstance(prepared, Receipt):
         return prepared
-    return file_submission(session, prepared, clocks, now)
+    return file_submission(session, prepared, clocks, now, secret_key)
 
 
 def _retried(existing: Suggestion, data: Submission, token: str, pin: str) -> Receipt:

@@ -1,0 +1,136 @@
+"""The `notify` worker: send every message that is due, once, on any number of nodes.
+
+A sender claims a few due messages at a time (FOR UPDATE SKIP LOCKED on PostgreSQL; SQLite's
+writers take turns) by stamping them with its name and a lease, commits, delivers them outside
+any transaction, then records each outcome. A sender that dies mid-way leaves its claims to
+lapse: another sends them after the lease, which the receiver can tell by the message's key.
+A failure waits (1, 2, 4 ... minutes, at most an hour) and is tried again; after
+YIMA_NOTIFY_MAX_ATTEMPTS tries the message is dead and shows on the admin outbox page.
+"""
+import os
+import socket
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Callable
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, selectinload
+
+from app.domain.tellings import retry_delay
+from app.models import OutboxMessage
+from app.notify.delivery import Undelivered
+from app.notify.mail import send_mail
+from app.notify.robots import send_dingtalk, send_wecom
+from app.notify.sms import send_sms
+
+BATCH = 20  # claimed at once: small, so a slow gateway holds few messages from other senders
+LEASE = timedelta(minutes=10)  # longer than BATCH deliveries at their timeout
+
+
+@dataclass
+class NotifyResult:
+    """What one round of sending did."""
+
+    sent: int = 0
+    retried: int = 0
+    dead: int = 0
+
+
+def node_name() -> str:
+    """This sender, as its claims name it."""
+    return f"{socket.gethostname()}:{os.getpid()}"[:80]
+
+
+def _due(now: datetime):
+    return sa.and_(OutboxMessage.status == "pending", OutboxMessage.not_before <= now,
+                   sa.or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now))
+
+
+def claim(session: Session, now: datetime, node: str, limit: int = BATCH) -> list[OutboxMessage]:
+    """Claim up to `limit` due messages for this sender and commit; they come back detached
+    (with their channels), so no transaction stays open while they are delivered."""
+    query = sa.select(OutboxMessage.id).where(_due(now)).order_by(OutboxMessage.id).limit(limit)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    ids = list(session.scalars(query))
+    claimed = []
+    if ids:  # the WHERE again: a claim another sender made in between is not taken over
+        session.execute(sa.update(OutboxMessage).where(OutboxMessage.id.in_(ids), _due(now))
+                        .values(claimed_until=now + LEASE, claimed_by=node)
+                        .execution_options(synchronize_session=False))
+        claimed = list(session.scalars(
+            sa.select(OutboxMessage).options(selectinload(OutboxMessage.channel))
+            .where(OutboxMessage.id.in_(ids), OutboxMessage.claimed_by == node,
+                   OutboxMessage.claimed_until == now + LEASE)
+            .order_by(OutboxMessage.id).execution_options(populate_existing=True)))
+        for message in claimed:
+            session.expunge(message)
+            if message.channel is not None:
+                session.expunge(message.channel)
+    session.commit()
+    return claimed
+
+
+def deliver(message: OutboxMessage, config) -> None:
+    """Send one message by its transport; Undelivered if it did not go."""
+    timeout = config["NOTIFY_TIMEOUT"]
+    if message.transport == "sms":
+        return send_sms(message, config)
+    channel = message.channel
+    if channel is None:
+        raise Undelivered("the unit's channel was removed")
+    if not channel.active:
+        raise Undelivered("the unit's channel is switched off")
+    if message.transport == "dingtalk":
+        return send_dingtalk(message, channel, timeout)
+    if message.transport == "wecom":
+        return send_wecom(message, channel, timeout)
+    return send_mail(message, channel, config["SMTP_URL"], config["MAIL_FROM"], timeout)
+
+
+def record(message: OutboxMessage, now: datetime, error: str | None, max_attempts: int) -> str:
+    """Write a delivery's outcome on the message; its new status."""
+    message.attempts += 1
+    message.claimed_until = None
+    if error is None:
+        message.status, message.sent_at, message.last_error = "sent", now, ""
+    else:
+        message.last_error = error[:500]
+        if message.attempts >= max_attempts:
+            message.status = "dead"
+        else:
+            message.not_before = now + retry_delay(message.attempts)
+    return message.status
+
+
+def send_due(session: Session, config, clock: Callable[[], datetime], node: str | None = None) -> NotifyResult:
+    """Send everything due now, batch after batch, until nothing is left; what was done."""
+    node = node or node_name()
+    result = NotifyResult()
+    while claimed := claim(session, clock(), node):
+        for parcel in claimed:
+            try:
+                deliver(parcel, config)
+                error = None
+            except Undelivered as failure:
+                error = str(failure)
+            message = session.get(OutboxMessage, parcel.id)
+            status = record(message, clock(), error, config["NOTIFY_MAX_ATTEMPTS"])
+            session.commit()
+            if status == "sent":
+                result.sent += 1
+            elif status == "dead":
+                result.dead += 1
+            else:
+                result.retried += 1
+    return result
+
+
+def retry(session: Session, message_id: int, now: datetime) -> bool:
+    """An admin sends a dead message again: it is due at once with its tries counted afresh."""
+    message = session.get(OutboxMessage, message_id)
+    if message is None or message.status != "dead":
+        return False
+    message.status, message.attempts, message.not_before, message.claimed_until = "pending", 0, now, None
+    session.flush()
+    return True

@@ -1,0 +1,34 @@
+"""A citizen's consent to SMS about their case: given on the form (or noted by staff for a
+caller), stopped from the tracking page. It keeps the tracking token sealed, for the links."""
+from datetime import datetime
+from typing import Optional
+
+from sqlalchemy.orm import Session
+
+from app.core.sealed import seal
+from app.domain import phones
+from app.models import Subscription, Suggestion
+
+
+def subscribe(session: Session, case_id: int, token: str, secret_key: str, now: datetime,
+              recorded_by_id: Optional[int] = None) -> None:
+    """Record the citizen's consent to SMS about their case (or staff's note of it)."""
+    session.add(Subscription(case_id=case_id, token_sealed=seal(token, secret_key), consent_at=now,
+                             recorded_by_id=recorded_by_id))
+
+
+def stop(session: Session, case_id: int, now: datetime) -> bool:
+    """The citizen stops the messages about their case; False if none were asked for."""
+    subscription = session.get(Subscription, case_id)
+    if subscription is None or subscription.stopped_at is not None:
+        return False
+    subscription.stopped_at = now
+    session.flush()
+    return True
+
+
+def is_told(session: Session, case: Suggestion) -> bool:
+    """Whether the citizen of `case` gets SMS about it now."""
+    subscription = session.get(Subscription, case.id)
+    return (subscription is not None and subscription.stopped_at is None
+            and bool(phones.MOBILE.match(case.citizen_phone or "")))
