@@ -18,6 +18,7 @@ from app.domain import codes
 from app.domain.policy import refusal
 from app.domain.workflow import Action, Channel, Kind, Rating, Role
 from app.models import Category, OrgUnit, Poster, User
+from app.notify.watch import APP
 from app.services import Receipt, ReplyText, Submission
 from app.services.posters import PosterData, create_poster, deactivate_poster
 
@@ -85,7 +86,7 @@ def session(app):
     """
     with app.app_context():
         engine = _db.engine.execution_options(sqlite_begin="DEFERRED")
-    with Session(engine) as own:
+    with Session(engine, info={APP: app}) as own:  # steps committed here are told with the app's settings
         yield own
 
 

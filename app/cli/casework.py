@@ -51,8 +51,16 @@ def sweep_command():
 
     from app.config import clocks
 
-    result = sweep(db.session, utcnow(), clocks(current_app.config))
+    from app.notify.watch import TEXTS, settings
+    from app.services.alerts import queue_digests, tell_due_soon
+
+    now, config = utcnow(), current_app.config
+    result = sweep(db.session, now, clocks(config))
+    # In the sweep's transaction: a unit is warned of a case exactly when it is marked warned.
+    warned = tell_due_soon(db.session, now, clocks(config), TEXTS, settings(config))
+    digests = queue_digests(db.session, now, clocks(config), TEXTS, settings(config), config["DIGEST_HOUR"])
     db.session.commit()
     months = refresh(db.session, utcnow(), ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
     db.session.commit()
-    click.echo(f"flagged overdue: {result.flagged}, closed: {result.closed}, figure months refreshed: {months}")
+    click.echo(f"flagged overdue: {result.flagged}, closed: {result.closed}, warned due soon: {warned}, "
+               f"digests queued: {digests}, figure months refreshed: {months}")

@@ -71,7 +71,7 @@ class BabelTexts:
             lines.append(f"[{open_it}]({values.get('link', '')})")
             return f"{title} {values.get('code', '')}", "\n\n".join(line for line in lines if line)
 
-    def digest(self, unit_name: str, day: str, counts: dict, overdue: list[dict]) -> tuple[str, str]:
+    def digest(self, unit_name: str, day: str, counts: dict, overdue: list[dict], more: int = 0) -> tuple[str, str]:
         """A unit's daily digest: its open, due-soon and overdue cases, then (for a
         supervisor's unit) the overdue cases of its subtree, one line each."""
         with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
@@ -83,4 +83,6 @@ class BabelTexts:
                 lines.append(_("Overdue in your area:"))
                 lines += [f"- [{row['code']}]({row['link']}) {row['unit']} · "
                           + _("due by %(date)s", date=_day(row["date"])) for row in overdue]
+            if more:
+                lines.append(_("… and %(count)d more overdue cases.", count=more))
             return title, "\n\n".join(lines)

@@ -6,7 +6,6 @@ from contextlib import nullcontext
 
 from flask import current_app, has_app_context
 from sqlalchemy import event, inspect
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from app.config import clocks
@@ -17,13 +16,8 @@ from app.services import announce, outbox
 
 _EVENTS = "yima_events"
 TEXTS = BabelTexts()
-_APPS = {}  # database URL -> the app serving it: a session used outside an app context (a
-# script, a test's own session) still tells with that app's settings and catalogs
-
-
-def _url(url) -> str:
-    return make_url(url).render_as_string(hide_password=False)
-
+APP = "flask_app"  # session.info: the app whose settings a session used outside an app context
+# (a script's or a test's own session) tells with
 
 def settings(config) -> outbox.Settings:
     """The outbox's settings from the app's configuration."""
@@ -48,9 +42,10 @@ def _step(case_event: CaseEvent) -> announce.Step:
 def _tell(session) -> None:
     if not (session.info.get(_EVENTS) or session.info.get(announce.STEPS)):
         return
-    app = None if has_app_context() else _APPS.get(_url(session.get_bind().url))
+    app = None if has_app_context() else session.info.get(APP)
     if app is None and not has_app_context():
-        return  # no Yima app serves this database: nothing to tell with
+        raise RuntimeError("a case step was committed outside an app context, with no app in "
+                           f"session.info[{APP!r}]: its messages could not be told")
     session.flush()  # the events' ids, and the cases in their final state for this transaction
     events = [e for e in session.info.pop(_EVENTS, []) if inspect(e).persistent]
     steps = sorted([_step(e) for e in events] + session.info.pop(announce.STEPS, []), key=lambda s: s.event_id)
@@ -67,7 +62,6 @@ def _forget(session, transaction) -> None:
 
 def init_app(app) -> None:
     """Listen on every session (once per process: the listeners are module functions)."""
-    _APPS[_url(app.config["SQLALCHEMY_DATABASE_URI"])] = app
     if not event.contains(Session, "before_flush", _collect):
         event.listen(Session, "before_flush", _collect)
         event.listen(Session, "before_commit", _tell)

@@ -36,6 +36,9 @@ class Texts(Protocol):
 
     def unit(self, topic: str, values: dict) -> tuple[str, str]: ...  # subject, markdown
 
+    def digest(self, unit_name: str, day: str, counts: dict, overdue: list[dict],
+               more: int = 0) -> tuple[str, str]: ...
+
 
 @dataclass(frozen=True)
 class Settings:
