@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.core.sealed import unseal
-from app.domain import codes, phones
+from app.domain import codes
 from app.domain.deadlines import Calendar, last_day
 from app.domain.tellings import CITIZEN_TOPICS, UNIT_TOPICS, QuietHours, local_day_start
 from app.domain.workflow import Action, CaseState
