@@ -7,6 +7,7 @@ lapse: another sends them after the lease, which the receiver can tell by the me
 A failure waits (1, 2, 4 ... minutes, at most an hour) and is tried again; after
 YIMA_NOTIFY_MAX_ATTEMPTS tries the message is dead and shows on the admin outbox page.
 """
+import json
 import os
 import socket
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from app.notify.delivery import Undelivered
 from app.notify.mail import send_mail
 from app.notify.robots import send_dingtalk, send_wecom
 from app.notify.sms import send_sms
+from app.services.outbox import TOKEN_MARK, revealed
 
 BATCH = 20  # claimed at once: small, so a slow gateway holds few messages from other senders
 LEASE = timedelta(minutes=10)  # longer than BATCH deliveries at their timeout
@@ -72,9 +74,14 @@ def claim(session: Session, now: datetime, node: str, limit: int = BATCH) -> lis
 
 
 def deliver(message: OutboxMessage, config) -> None:
-    """Send one message by its transport; Undelivered if it did not go."""
+    """Send one message by its transport; Undelivered if it did not go. `message` is a
+    detached copy: an SMS's tracking token is filled into it here, never written back."""
     timeout = config["NOTIFY_TIMEOUT"]
     if message.transport == "sms":
+        body, params = revealed(message.body, json.loads(message.params or "{}"), config["SECRET_KEY"])
+        if TOKEN_MARK in body:
+            raise Undelivered("the tracking link cannot be made: the secret key changed")
+        message.body, message.params = body, json.dumps(params, ensure_ascii=False)
         return send_sms(message, config)
     channel = message.channel
     if channel is None:

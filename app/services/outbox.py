@@ -26,6 +26,8 @@ from app.services.announce import Step
 from app.services.intake import dispatch_centre
 from app.services.subscriptions import is_told
 
+TOKEN_MARK = "{token}"  # stands for the tracking token in a stored SMS: only its hash is on the case,
+# and the outbox keeps it sealed (params "token"), filled in as the message leaves (app/notify/worker.py)
 REASON_CHARS = 60  # a reason quoted in an SMS is cut here: SMS are short, and billed per 70
 
 
@@ -54,12 +56,13 @@ class Settings:
 def tell_steps(session: Session, steps: list[Step], texts: Texts, settings: Settings) -> int:
     """Queue every message `steps` cause, each as of its step's time; the number queued."""
     queued = 0
+    channels: dict[int, list[UnitChannel]] = {}  # per unit, read once: a sweep may tell thousands of steps
     for step in steps:
         case = session.get(Suggestion, step.case_id)
         if case is None:
             continue
         queued += _tell_citizens(session, case, step, texts, settings, step.at)
-        queued += _tell_unit(session, case, step, texts, settings, step.at)
+        queued += _tell_unit(session, case, step, texts, settings, step.at, channels)
     return queued
 
 
@@ -82,14 +85,13 @@ def tell_citizen(session, case: Suggestion, topic: str, key: str, values: dict, 
     if not is_told(session, case):
         return 0
     subscription = session.get(Subscription, case.id)
-    token = unseal(subscription.token_sealed, settings.secret_key)
-    if not token:  # sealed under another secret key: no link can be made
-        return 0
-    values = dict(values, link=f"{settings.base_url}/t/{token}")
+    if not unseal(subscription.token_sealed, settings.secret_key):
+        return 0  # sealed under another secret key: no link can be made
+    values = dict(values, link=f"{settings.base_url}/t/{TOKEN_MARK}")
     message = OutboxMessage(
         key=key, topic=topic, transport="sms", phone=case.citizen_phone, case_id=case.id,
         language=case.language, body=texts.citizen(topic, case.language, values),
-        params=json.dumps(values, ensure_ascii=False), created_at=now,
+        params=json.dumps(dict(values, token=subscription.token_sealed), ensure_ascii=False), created_at=now,
         not_before=settings.quiet.send_at(now, settings.calendar.zone, topic))
     if _sent_today(session, case.citizen_phone, now, settings.calendar.zone) >= settings.daily_cap:
         message.status, message.last_error = "skipped", "daily cap for this phone reached"
@@ -134,13 +136,15 @@ def told_unit_id(session, case: Suggestion, unit_id: Optional[int]) -> int:
     return unit_id or case.unit_id
 
 
-def _tell_unit(session, case, step: Step, texts, settings, now) -> int:
+def _tell_unit(session, case, step: Step, texts, settings, now, channels: dict) -> int:
     topic = UNIT_TOPICS.get(step.action)
     if topic is None:
         return 0
     unit_id = told_unit_id(session, case, step.to_unit_id)
+    if unit_id not in channels:
+        channels[unit_id] = channels_of(session, unit_id)
     return tell_unit(session, unit_id, topic, f"e{step.event_id}", unit_values(case, settings),
-                     texts, now, case_id=case.id)
+                     texts, now, case_id=case.id, channels=channels[unit_id])
 
 
 def unit_values(case: Suggestion, settings: Settings) -> dict:
@@ -174,3 +178,13 @@ def tell_unit(session, unit_id: int, topic: str, key: str, values: dict, texts: 
             case_id=case_id, subject=subject, body=body, params=json.dumps(values, ensure_ascii=False),
             created_at=now, not_before=now))
     return len(channels)
+
+
+def revealed(body: str, params: dict, secret_key: str) -> tuple[str, dict]:
+    """A stored SMS's text and values with the tracking token filled in, for sending only."""
+    token = unseal(params.get("token"), secret_key) if TOKEN_MARK in body else None
+    if token is None:
+        return body, {k: v for k, v in params.items() if k != "token"}
+    shown = {k: (v.replace(TOKEN_MARK, token) if isinstance(v, str) else v)
+             for k, v in params.items() if k != "token"}
+    return body.replace(TOKEN_MARK, token), shown

@@ -11,6 +11,7 @@ from app.config import clocks
 from app.core.db import utcnow
 from app.domain.workflow import Action, Role
 from app.models import OrgUnit, OutboxMessage, Subscription, UnitChannel, User
+from app.services.outbox import revealed
 
 EVENING = datetime(2026, 12, 1, 14, 0, tzinfo=timezone.utc)  # 22:00 in Shanghai: quiet hours
 MORNING = datetime(2026, 12, 2, 0, 0, tzinfo=timezone.utc)  # 08:00 the next day
@@ -36,12 +37,15 @@ def _user(session, role: Role, unit_code: str) -> User:
     return session.scalars(sa.select(User).join(OrgUnit).where(User.role == role, OrgUnit.code == unit_code)).first()
 
 
-def test_a_citizen_who_agreed_gets_the_receipt_with_the_code_and_their_link(make_receipt, session):
+def test_a_citizen_who_agreed_gets_the_receipt_with_the_code_and_their_link(app, make_receipt, session):
     receipt = make_receipt(told=True)
     [sms] = _messages(session, transport="sms")
     assert sms.topic == "receipt" and sms.phone == "13812345678"
     assert receipt.code in sms.body
-    assert f"https://yima.example.gov.cn/t/{receipt.token}" in sms.body
+    # Stored without the token (only its hash is on the case): it is filled in as the SMS leaves.
+    assert receipt.token not in sms.body + sms.params and "https://yima.example.gov.cn/t/{token}" in sms.body
+    text, _ = revealed(sms.body, json.loads(sms.params), app.config["SECRET_KEY"])
+    assert f"https://yima.example.gov.cn/t/{receipt.token}" in text
     assert "路灯" not in sms.body  # never the text of the case
     assert session.get(Subscription, receipt.suggestion.id) is not None
 
@@ -135,7 +139,8 @@ def test_a_merged_citizen_gets_the_masters_answer_with_their_own_link(make_recei
     services.reply_to_case(session, case, _user(session, Role.LEAD, "330281-YM"), utcnow(), clocks(app.config),
                            services.ReplyText(claim="a", facts="b", decision="c", basis="d"))
     [replied] = _messages(session, topic="replied")
-    assert replied.case_id == merged.suggestion.id and merged.token in replied.body
+    text, _ = revealed(replied.body, json.loads(replied.params), app.config["SECRET_KEY"])
+    assert replied.case_id == merged.suggestion.id and merged.token in text
     assert json.loads(replied.params)["code"] == merged.code
 
 
