@@ -33,6 +33,7 @@ UNIT_TOPICS: dict[Action, str] = {
     Action.MARK_REPORT: "report_in",
     Action.REQUEST_REVIEW: "review_in",
     Action.URGE: "urged",
+    Action.FOLLOW_UP: "follow_up_in",  # the citizen added a message: the holder should read it
     Action.FLAG_OVERDUE: "overdue",
 }
 

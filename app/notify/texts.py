@@ -34,6 +34,7 @@ def _unit_title(topic: str) -> str:
         "report_in": _("Report or accusation to accept"),
         "review_in": _("Request for review"),
         "urged": _("Urged by a supervisor"),
+        "follow_up_in": _("The citizen added a message"),
         "due_soon": _("Due soon"),
         "overdue": _("Overdue"),
         "test": _("Test message from Yima"),
