@@ -1,6 +1,7 @@
 """Words for the domain's enums, in the page's language (lazy, resolved at render time)."""
 from flask_babel import lazy_gettext as _l
 
+from app.domain import codes
 from app.domain.workflow import Action, CaseState, Channel, Kind, Rating, Role, Stage
 
 STATUS = {
@@ -129,3 +130,4 @@ def init_app(app) -> None:
         STAGE_LETTER_LABEL=STAGE_LETTER,
         event_label=event_label,
     )
+    app.jinja_env.filters["grouped"] = codes.grouped  # a receipt code as printed: 7ZR-47X-K3D

@@ -116,7 +116,11 @@ def area_required(area: Area):
 @bp.route("/login", methods=["GET", "POST"])
 @ratelimits.login
 def login():
-    """Sign in; throttled per address, and slowed down (never locked) after wrong passwords."""
+    """Sign in; throttled per address, and slowed down (never locked) after wrong passwords.
+    Someone signed in already goes on to where they were going: a second sign-in form would
+    only ask for the password again."""
+    if request.method == "GET" and current_user.is_authenticated:
+        return redirect(safe_next(request.args.get("next")) or url_for("staff.inbox.index"))
     form = LoginForm()
     failed = False
     if form.validate_on_submit():
