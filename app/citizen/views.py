@@ -4,7 +4,8 @@ from functools import lru_cache
 
 import sqlalchemy as sa
 from flask import (
-    Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request, session, url_for,
+    Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request,
+    send_from_directory, session, url_for,
 )
 from flask_babel import gettext as _
 from wtforms import SelectChoice
@@ -275,6 +276,13 @@ def tracked():
     if case is None:
         return redirect(url_for("citizen.lookup"))
     return render_tracking(case, None)
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """The tab's icon, which every browser asks for at this address on its first visit."""
+    return send_from_directory(current_app.static_folder, "favicon.ico", max_age=7 * 24 * 3600,
+                               mimetype="image/vnd.microsoft.icon")
 
 
 @bp.get("/healthz")

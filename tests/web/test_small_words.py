@@ -34,3 +34,15 @@ def test_a_signed_in_user_opening_the_sign_in_page_goes_on(app, staff):
     onward = client.get("/staff/login?next=/staff/posters")
     assert onward.headers["Location"].endswith("/staff/posters")
     assert app.test_client().get("/staff/login").status_code == 200  # signed out: the form
+
+
+def test_the_favicon_is_the_icon_not_a_404(client):
+    from io import BytesIO
+
+    from PIL import Image
+
+    with client.get("/favicon.ico") as response:
+        assert response.status_code == 200 and response.mimetype == "image/vnd.microsoft.icon"
+        assert "max-age=604800" in response.headers["Cache-Control"]
+        icon = Image.open(BytesIO(response.data))
+    assert icon.format == "ICO" and (32, 32) in icon.info["sizes"]
