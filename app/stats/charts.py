@@ -2,6 +2,7 @@
 
 Each chart is a picture of a table that the page prints beside it, so nothing is only in it.
 """
+import unicodedata
 from html import escape
 
 from markupsafe import Markup
@@ -11,9 +12,29 @@ TEXT = "#1d2433"
 FONT = 'font-family="-apple-system, PingFang SC, Microsoft YaHei, Noto Sans CJK SC, WenQuanYi Micro Hei, sans-serif"'
 
 
+FONT_SIZE = 13
+LABEL_MAX = 280  # px of the 640 a bar's label may take; a longer one is cut, whole in its tooltip
+
+
+def text_width(text: str, size: int = FONT_SIZE) -> float:
+    """About how wide `text` sets: a CJK (wide) character one em, anything else about 0.62 em."""
+    return sum(size if unicodedata.east_asian_width(ch) in "WF" else size * 0.62 for ch in text)
+
+
+def fitted(text: str, room: float, size: int = FONT_SIZE) -> str:
+    """`text`, cut with an ellipsis to fit `room` px."""
+    if text_width(text, size) <= room:
+        return text
+    while text and text_width(text + "…", size) > room:
+        text = text[:-1]
+    return text + "…"
+
+
 def bar_chart(rows: list[tuple[str, float]], title: str, value_format=str, width: int = 640) -> Markup:
-    """Horizontal bars, one per (label, value), longest first as given."""
-    label_w, row_h, pad = 180, 26, 8
+    """Horizontal bars, one per (label, value), longest first as given. The labels' column is
+    as wide as the longest label needs ("Transport Bureau" whole in English), up to LABEL_MAX."""
+    row_h, pad = 26, 8
+    label_w = min(LABEL_MAX, max([120] + [text_width(label) + 12 for label, _ in rows]))
     height = pad * 2 + row_h * max(len(rows), 1) + 20
     top = max((v for _, v in rows), default=0) or 1
     scale = (width - label_w - 70) / top
@@ -23,9 +44,10 @@ def bar_chart(rows: list[tuple[str, float]], title: str, value_format=str, width
     for i, (label, value) in enumerate(rows):
         y = pad + 20 + i * row_h
         bar = max(value * scale, 0)
-        short = label if len(label) <= 14 else label[:13] + "…"
-        parts.append(f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end" fill="{TEXT}">{escape(short)}</text>')
-        parts.append(f'<rect x="{label_w}" y="{y + 3}" width="{bar:.1f}" height="{row_h - 8}" fill="{BAR}"/>')
+        short = fitted(label, label_w - 10)
+        parts.append(f'<text x="{label_w - 6:.0f}" y="{y + 15}" text-anchor="end" fill="{TEXT}">'
+                     f'<title>{escape(label)}</title>{escape(short)}</text>')
+        parts.append(f'<rect x="{label_w:.0f}" y="{y + 3}" width="{bar:.1f}" height="{row_h - 8}" fill="{BAR}"/>')
         parts.append(f'<text x="{label_w + bar + 6:.1f}" y="{y + 15}" fill="{TEXT}">{escape(value_format(value))}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
