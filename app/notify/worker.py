@@ -65,10 +65,9 @@ def claim(session: Session, now: datetime, node: str, limit: int = BATCH) -> lis
             .where(OutboxMessage.id.in_(ids), OutboxMessage.claimed_by == node,
                    OutboxMessage.claimed_until == now + LEASE)
             .order_by(OutboxMessage.id).execution_options(populate_existing=True)))
-        for message in claimed:
-            session.expunge(message)
-            if message.channel is not None:
-                session.expunge(message.channel)
+        channels = {message.channel for message in claimed if message.channel is not None}
+        for row in [*claimed, *channels]:  # a channel is shared by its messages: let go of it once
+            session.expunge(row)
     session.commit()
     return claimed
 

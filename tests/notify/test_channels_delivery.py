@@ -146,3 +146,10 @@ def test_a_robot_that_hangs_times_out_and_is_tried_again(app, session, make_case
     clock = [message.not_before + timedelta(seconds=1)]
     assert _rounds(app, clock).sent == 1
     assert dingtalk_robot.keys() == [message.key]
+
+
+def test_several_messages_to_one_channel_go_in_one_run(app, session, make_receipt, dingtalk_robot):
+    _add(app, "330281-YM", "dingtalk", dingtalk_robot.url, dingtalk_robot.secret)
+    codes = {make_receipt().code for _ in range(3)}  # one batch holding the same channel three times
+    assert "sent: 3," in _notify(app)
+    assert {code for code in codes if any(code in text for text in dingtalk_robot.texts())} == codes
