@@ -67,7 +67,9 @@ def _forget(session, transaction) -> None:
 
 def init_app(app) -> None:
     """Listen on every session (once per process: the listeners are module functions)."""
-    _APPS[_url(app.config["SQLALCHEMY_DATABASE_URI"])] = app
+    # The first app of a database keeps it: a second one made later on the same database (a
+    # test's live server with its own PUBLIC_BASE_URL) must not change whose links are written.
+    _APPS.setdefault(_url(app.config["SQLALCHEMY_DATABASE_URI"]), app)
     if not event.contains(Session, "before_flush", _collect):
         event.listen(Session, "before_flush", _collect)
         event.listen(Session, "before_commit", _tell)

@@ -29,8 +29,8 @@ HOUR_MS = 3600 * 1000
 
 
 class Robot:
-    """One robot webhook: `mode` "ok", "error" (HTTP 500) or "hang" (no answer until released);
-    `delay` seconds before each answer. `accepted` holds (headers, body) of each message taken."""
+    """One robot webhook: `mode` "ok", "error" (HTTP 500), "garbled" (no HTTP answer) or "hang"
+    (no answer until released); `delay` seconds before each answer. `accepted` holds (headers, body) of each message taken."""
 
     def __init__(self, kind: str, secret: str = ""):
         self.kind, self.secret = kind, secret
@@ -128,6 +128,9 @@ def _handler(robot: Robot):
                 time.sleep(robot.delay)
             if robot.mode == "error":
                 self._send(500, b"internal error")
+                return
+            if robot.mode == "garbled":  # not HTTP at all (a misconfigured proxy, another service)
+                self.wfile.write(b"SSH-2.0-OpenSSH_9.2\r\n")
                 return
             answer = robot.answer(self.path, dict(self.headers.items()), raw)
             self._send(200, json.dumps(answer).encode())

@@ -153,3 +153,13 @@ def test_several_messages_to_one_channel_go_in_one_run(app, session, make_receip
     codes = {make_receipt().code for _ in range(3)}  # one batch holding the same channel three times
     assert "sent: 3," in _notify(app)
     assert {code for code in codes if any(code in text for text in dingtalk_robot.texts())} == codes
+
+
+def test_an_answer_that_is_not_http_is_a_retry_not_a_crash(app, session, make_case, wecom_robot):
+    _add(app, "330281-YM", "wecom", wecom_robot.url)
+    make_case()
+    make_case()
+    wecom_robot.mode = "garbled"
+    assert "sent: 0, to retry: 2," in _notify(app)  # both tried: the first one's failure stopped nothing
+    messages = _unit_messages(session, "wecom")
+    assert [m.last_error for m in messages] == [f"127.0.0.1:{wecom_robot.port}: BadStatusLine"] * 2

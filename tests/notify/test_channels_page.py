@@ -139,3 +139,13 @@ def test_an_admin_removes_a_channel(app, staff, session, make_case):
     [audit] = session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "channel_remove")).all()
     assert audit.username == "admin" and audit.target == f"channel:{channel_id}"
     assert admin.post(f"/staff/channels/{channel_id}/test", data={}).status_code in (400, 404)
+
+
+def test_a_channel_added_on_the_page_hears_of_the_units_next_case(app, staff, session, make_receipt, wecom_robot):
+    admin = _admin(app)
+    assert _add(admin, session, kind="wecom", target=wecom_robot.url).status_code == 303
+    receipt = make_receipt()
+    assert "sent: 1," in app.test_cli_runner().invoke(args=["notify"]).output
+    [text] = wecom_robot.texts()
+    assert receipt.code in text and f"https://yima.example.gov.cn/staff/cases/{receipt.suggestion.id}" in text
+    assert "路灯" not in text and "张三" not in text
