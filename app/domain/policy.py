@@ -63,15 +63,20 @@ class Area(str, enum.Enum):
     DASHBOARD = "dashboard"  # statistics, a unit's page, their exports
     SUPERVISION = "supervision"  # overdue and due-soon cases to urge (督办)
     POSTERS = "posters"  # posted codes and their print files
+    CHANNELS = "channels"  # the units' DingTalk/WeCom robots and e-mail addresses
 
 
 POSTERS_OF_SUBTREE = frozenset({Role.ADMIN})  # an admin manages the posters of their whole subtree
 POSTERS_OF_OWN_UNIT = frozenset({Role.LEAD})  # a lead, those of their own unit
+# Only an admin manages the channels of the units of their subtree: a robot's URL and secret
+# let whoever holds them post into a unit's work chat.
+CHANNELS_OF_SUBTREE = frozenset({Role.ADMIN})
 AREA_ROLES = {
     Area.FILE_FOR_CITIZEN: frozenset({Role.HANDLER, Role.LEAD, Role.DISPATCHER}),
     Area.DASHBOARD: frozenset({Role.LEAD, Role.SUPERVISOR, Role.ADMIN}),
     Area.SUPERVISION: frozenset({Role.SUPERVISOR}),
     Area.POSTERS: POSTERS_OF_SUBTREE | POSTERS_OF_OWN_UNIT,
+    Area.CHANNELS: CHANNELS_OF_SUBTREE,
 }
 
 

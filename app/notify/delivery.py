@@ -1,4 +1,5 @@
 """What every sender shares: the failure a sender reports, and one HTTP POST of JSON."""
+import http.client
 import json
 import urllib.error
 import urllib.parse
@@ -27,6 +28,8 @@ def post_bytes(url: str, body: bytes, timeout: float, headers: dict | None = Non
     except (urllib.error.URLError, OSError, ValueError) as error:  # refused, timed out, bad URL
         reason = getattr(error, "reason", error)
         raise Undelivered(f"{_host(url)}: {reason}") from None
+    except http.client.HTTPException as error:  # a garbled or cut answer (not an OSError)
+        raise Undelivered(f"{_host(url)}: {type(error).__name__}") from None
 
 
 def _host(url: str) -> str:

@@ -25,8 +25,11 @@ def send_mail(message: OutboxMessage, channel: UnitChannel, smtp_url: str, sende
     """Deliver one e-mail; Undelivered if no server is set or it refuses."""
     if not smtp_url:
         raise Undelivered("YIMA_SMTP_URL is not set")
-    url = urllib.parse.urlsplit(smtp_url)
-    port = url.port or (465 if url.scheme == "smtps" else 25)
+    try:
+        url = urllib.parse.urlsplit(smtp_url)
+        port = url.port or (465 if url.scheme == "smtps" else 25)
+    except ValueError:
+        raise Undelivered("YIMA_SMTP_URL is not a valid URL") from None
     try:
         if url.scheme == "smtps":
             client = smtplib.SMTP_SSL(url.hostname, port, timeout=timeout, context=ssl.create_default_context())
@@ -38,5 +41,5 @@ def send_mail(message: OutboxMessage, channel: UnitChannel, smtp_url: str, sende
             if url.username:
                 client.login(urllib.parse.unquote(url.username), urllib.parse.unquote(url.password or ""))
             client.send_message(build(message, channel.target, sender))
-    except (smtplib.SMTPException, OSError) as error:
+    except (smtplib.SMTPException, OSError, ValueError) as error:  # ValueError: a header it cannot write
         raise Undelivered(f"SMTP {url.hostname}:{port}: {str(error)[:200]}") from None

@@ -8,6 +8,7 @@ A failure waits (1, 2, 4 ... minutes, at most an hour) and is tried again; after
 YIMA_NOTIFY_MAX_ATTEMPTS tries the message is dead and shows on the admin outbox page.
 """
 import json
+import logging
 import os
 import socket
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from app.notify.robots import send_dingtalk, send_wecom
 from app.notify.sms import send_sms
 from app.services.outbox import TOKEN_MARK, revealed
 
+log = logging.getLogger(__name__)
 BATCH = 20  # claimed at once: small, so a slow gateway holds few messages from other senders
 LEASE = timedelta(minutes=10)  # longer than BATCH deliveries at their timeout
 
@@ -65,10 +67,9 @@ def claim(session: Session, now: datetime, node: str, limit: int = BATCH) -> lis
             .where(OutboxMessage.id.in_(ids), OutboxMessage.claimed_by == node,
                    OutboxMessage.claimed_until == now + LEASE)
             .order_by(OutboxMessage.id).execution_options(populate_existing=True)))
-        for message in claimed:
-            session.expunge(message)
-            if message.channel is not None:
-                session.expunge(message.channel)
+        channels = {message.channel for message in claimed if message.channel is not None}
+        for row in [*claimed, *channels]:  # a channel is shared by its messages: let go of it once
+            session.expunge(row)
     session.commit()
     return claimed
 
@@ -116,11 +117,7 @@ def send_due(session: Session, config, clock: Callable[[], datetime], node: str 
     result = NotifyResult()
     while claimed := claim(session, clock(), node):
         for parcel in claimed:
-            try:
-                deliver(parcel, config)
-                error = None
-            except Undelivered as failure:
-                error = str(failure)
+            error = attempt(parcel, config)
             message = session.get(OutboxMessage, parcel.id)
             status = record(message, clock(), error, config["NOTIFY_MAX_ATTEMPTS"])
             session.commit()
@@ -131,6 +128,39 @@ def send_due(session: Session, config, clock: Callable[[], datetime], node: str 
             else:
                 result.retried += 1
     return result
+
+
+def attempt(message: OutboxMessage, config) -> str | None:
+    """Deliver one message; None if it went, else the error to record. A sender's own bug
+    fails that message (tried again, then dead) instead of stopping every other one."""
+    try:
+        deliver(message, config)
+    except Undelivered as failure:
+        return str(failure)
+    except Exception as failure:  # noqa: BLE001 - one bad message must not stall the outbox
+        log.exception("delivery of outbox message %s failed unexpectedly", message.id)
+        return f"unexpected {type(failure).__name__}"
+    return None
+
+
+def send_now(session: Session, message: OutboxMessage, config, clock: Callable[[], datetime],
+             node: str, max_attempts: int = 1) -> str | None:
+    """Deliver one message at once, outside the rounds (a channel's test button); None if it
+    went, else its error. It is leased first and committed, so no `notify` running meanwhile
+    takes it too, and no transaction stays open while it is delivered; with one attempt a
+    failure is dead at once, never re-sent later."""
+    message.claimed_until, message.claimed_by = clock() + LEASE, node
+    session.flush()
+    channel = message.channel
+    session.expunge(message)
+    if channel is not None:
+        session.expunge(channel)
+    session.commit()
+    error = attempt(message, config)
+    stored = session.get(OutboxMessage, message.id)
+    record(stored, clock(), error, max_attempts)
+    session.commit()
+    return error
 
 
 def retry(session: Session, message_id: int, now: datetime) -> bool:

@@ -18,7 +18,8 @@ import sqlalchemy as sa
 from werkzeug.datastructures import ImmutableMultiDict
 
 from app.domain.workflow import Action
-from app.models import OrgUnit, Poster
+from app.core.db import utcnow
+from app.models import OrgUnit, Poster, UnitChannel
 from tests.web.staff_helpers import CSRF_ANY, signed_in
 
 ROLES = [None, "yangming", "yangming-lead", "jiaotong", "dispatch", "yuyao-supervisor", "ningbo-supervisor",
@@ -38,7 +39,8 @@ BASES = {
     "staff.stats.unit": [{}, {"period": "custom", "from": "2026-11-01", "to": "2026-11-30"}],
     "staff.auth.login": [{"username": "nobody", "password": "wrong"}],  # no account gets locked
 }
-LAST = ("staff.posters.deactivate_poster", "staff.auth.logout")  # they change what the others reach
+# They change what the others reach: run last.
+LAST = ("staff.posters.deactivate_poster", "staff.channels.remove", "staff.auth.logout")
 GENERIC = "请稍后再试。"  # the page of a crash: a refusal says why instead
 EXPORTS = {"text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
@@ -79,9 +81,15 @@ def path_values(app, session, make_receipt):
     poster_id = session.scalars(sa.select(Poster.id).where(Poster.code == "YMQ2K8")).one()
     unit_id = session.scalars(sa.select(OrgUnit.id).where(OrgUnit.code == "330281-YM")).one()
     reply_id = receipt.suggestion.replies[0].id
+    # A robot nobody listens for (the discard port): its test button fails fast, never a 500.
+    channel = UnitChannel(unit_id=unit_id, kind="wecom", target="http://127.0.0.1:9/cgi-bin/webhook/send?key=k",
+                          created_at=utcnow())
+    session.add(channel)
+    session.flush()
+    channel_id = channel.id
     session.commit()  # no read snapshot held while the app writes
     return {"case_id": [case_id, receipt.suggestion.id], "poster_id": [poster_id], "unit_id": [unit_id],
-            "reply_id": [reply_id],
+            "reply_id": [reply_id], "channel_id": [channel_id],
             "fmt": ["csv", "xlsx", "a4.pdf", "a5.pdf", "svg", "png"], "step": ["rate", "review", "follow-up"],
             "action": [a.value for a in Action], "token": [receipt.token], "code": ["YMQ2K8"],
             "filename": ["yima.css"]}
