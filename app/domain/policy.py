@@ -63,6 +63,7 @@ class Area(str, enum.Enum):
     DASHBOARD = "dashboard"  # statistics, a unit's page, their exports
     SUPERVISION = "supervision"  # overdue and due-soon cases to urge (督办)
     POSTERS = "posters"  # posted codes and their print files
+    OUTBOX = "outbox"  # every queued message, its errors, and the retry of a dead one
 
 
 POSTERS_OF_SUBTREE = frozenset({Role.ADMIN})  # an admin manages the posters of their whole subtree
@@ -72,6 +73,7 @@ AREA_ROLES = {
     Area.DASHBOARD: frozenset({Role.LEAD, Role.SUPERVISOR, Role.ADMIN}),
     Area.SUPERVISION: frozenset({Role.SUPERVISOR}),
     Area.POSTERS: POSTERS_OF_SUBTREE | POSTERS_OF_OWN_UNIT,
+    Area.OUTBOX: frozenset({Role.ADMIN}),  # recipients of every unit: the administrators only
 }
 
 
