@@ -137,3 +137,17 @@ def test_a_case_filed_without_consent_shows_not_agreed_to_staff(app, staff, make
     case = make_case()
     handler = signed_in(app, "yangming")
     assert "SMS updates not agreed" in text_of(handler.get(f"/staff/cases/{case.id}?lang=en"))
+
+
+def test_a_form_held_back_by_the_limit_keeps_the_tick(app, session):
+    saved = app.config.get("SUBMIT_FORM_RATE_LIMIT")
+    app.config["SUBMIT_FORM_RATE_LIMIT"] = "1 per hour"
+    try:
+        client = app.test_client()
+        assert client.post("/p/YMQ2K8", data={**_english(client), **VALID}).status_code == 303
+        sent = {**hidden_fields(client.get("/p/YMQ2K8").get_data(as_text=True)), **VALID, "notify": "y"}
+        refused = client.post("/p/YMQ2K8", data=sent)
+    finally:
+        app.config["SUBMIT_FORM_RATE_LIMIT"] = saved
+    assert refused.status_code == 429
+    _assert_whole(refused, sent)  # sent again later, it files with the consent given now
