@@ -67,7 +67,9 @@ def _forget(session, transaction) -> None:
 
 def init_app(app) -> None:
     """Listen on every session (once per process: the listeners are module functions)."""
-    _APPS[_url(app.config["SQLALCHEMY_DATABASE_URI"])] = app
+    # The first app keeps its database: a second one made in the same process on it (the
+    # browser tests' live server, with its own base URL) must not change what others tell.
+    _APPS.setdefault(_url(app.config["SQLALCHEMY_DATABASE_URI"]), app)
     if not event.contains(Session, "before_flush", _collect):
         event.listen(Session, "before_flush", _collect)
         event.listen(Session, "before_commit", _tell)
