@@ -34,9 +34,10 @@ def recipient(message: OutboxMessage, lang: str) -> str:
     return f"{message.channel.unit.display_name(lang)} · {message.channel.kind}"
 
 
-def shown_body(message: OutboxMessage) -> str:
-    """The body with every phone masked and every tracking link cut to /t/… (app/core/logs.py)."""
-    return redact(message.body or "")
+def shown(text: str | None) -> str:
+    """`text` with every phone masked and every tracking link cut to /t/… (app/core/logs.py);
+    for the subject and the last error too, which a provider's answer may have filled."""
+    return redact(text or "")
 
 
 @bp.get("/outbox", endpoint="index")
@@ -50,7 +51,7 @@ def index():
     before = check_int(request.args.get("before", type=int))
     page = list_messages(db.session, status or None, size, before)
     lang = page_language()
-    rows = [(m, recipient(m, lang), shown_body(m)) for m in page.messages]
+    rows = [(m, recipient(m, lang), shown(m.subject), shown(m.body), shown(m.last_error)) for m in page.messages]
     return render_template("staff/outbox.html", rows=rows, status=status, size=size, sizes=PAGE_SIZES,
                            states=OutboxMessage.STATES, status_label=STATUS_LABEL, older_than=page.older_than,
                            first_page=before is None)
