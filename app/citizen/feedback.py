@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from app import services
 from app.core import ratelimits
-from app.citizen.forms import FollowUpForm, RateForm, ReviewForm
+from app.citizen.forms import FollowUpForm, RateForm, ReviewForm, StopForm
 from app.citizen.views import case_for_token, render_tracking
 from app.config import clocks
 from app.core.db import utcnow
@@ -13,6 +13,7 @@ from app.core.i18n import page_language
 from app.domain.workflow import Rating, Stage
 from app.core.extensions import db
 from app.models import Suggestion
+from app.services import subscriptions
 from app.core.security import no_store
 
 REFUSED = {
@@ -69,6 +70,26 @@ def feedback(step: str, token):
         flash(str(REFUSED.get(refused.reason, REFUSED["state"])) % {"days": cl.review_request_days}, "error")
         return render_tracking(db.session.get(Suggestion, case.id), token, {step: form}, status=409)
     flash(message, "success")
+    if token is None:
+        return redirect(url_for("citizen.tracked"), code=303)
+    return redirect(url_for("citizen.track", token=token), code=303)
+
+
+# A static last segment: Werkzeug tries it before /t/<token>/<step>, so "stop" is never a step.
+@bp.post("/t/<token>/stop", endpoint="stop")
+@bp.post("/track/case/stop", defaults={"token": None}, endpoint="stop")
+@no_store
+@ratelimits.feedback
+def stop(token):
+    """Stop the SMS about the case; the tracking page comes back saying so."""
+    case = _case(token)
+    if not StopForm().validate():
+        return render_tracking(case, token, status=400)
+    if subscriptions.stop(db.session, case.id, utcnow()):
+        db.session.commit()
+        flash(_("SMS updates about this case are stopped. This page still shows every step."), "success")
+    else:
+        flash(_("No SMS updates were on for this case."), "success")
     if token is None:
         return redirect(url_for("citizen.tracked"), code=303)
     return redirect(url_for("citizen.track", token=token), code=303)

@@ -44,3 +44,7 @@ class FollowUpForm(Form):
 
     text = TextAreaField(_l("Add information"), filters=[clean_text], validators=[
         DataRequired(_l("Please write your message.")), Length(max=2000, message=_l("At most %(max)d characters."))])
+
+
+class StopForm(Form):
+    """Stop the SMS about a case: a button, its CSRF token its only field."""

@@ -14,7 +14,7 @@ from app import services
 from app.core import ratelimits
 from app.citizen import held, scans
 from app.citizen import pages
-from app.citizen.forms import FollowUpForm, RateForm, ReviewForm, SuggestionForm, TrackForm
+from app.citizen.forms import FollowUpForm, RateForm, ReviewForm, StopForm, SuggestionForm, TrackForm
 from app.config import clocks
 from app.core.db import one_read, utcnow
 from app.domain import codes
@@ -23,6 +23,7 @@ from app.domain.workflow import Action, Kind
 from app.core.extensions import csrf, db
 from app.core.i18n import page_language
 from app.models import Suggestion
+from app.services import subscriptions
 from app.core.sealed import seal, unseal
 from app.core.security import no_store
 from qr import receipt as receipt_qr
@@ -135,6 +136,7 @@ def _submission(form: SuggestionForm, poster) -> services.Submission:
         citizen_phone=None if anonymous else (form.phone.data or None),
         poster_code=poster.code if poster else None,
         language=str(session.get("lang") or current_app.config["BABEL_DEFAULT_LOCALE"]),
+        told=bool(form.notify.data),
     )
 
 
@@ -191,6 +193,9 @@ def render_tracking(case: Suggestion, token, forms=None, status: int = 200, pin=
         rate_form=forms.get("rate") or RateForm(formdata=None),
         review_form=forms.get("review") or ReviewForm(formdata=None),
         follow_form=forms.get("follow-up") or FollowUpForm(formdata=None),
+        stop_form=forms.get("stop") or StopForm(formdata=None),
+        told=subscriptions.is_told(db.session, case),
+        stop_url=url_for("citizen.feedback.stop", **({"token": token} if token else {})),
         now=now, may=may, review_answer_days=cl.review_answer_days,
         qr_src=_receipt_data_uri(tracking_url(token)) if token else None,
         action_urls={step: url_for("citizen.feedback.send", step=step, **({"token": token} if token else {}))
@@ -204,11 +209,11 @@ def _kept_tracking(token: str, state: services.TrackingState, pin: str | None) -
     visitor's CSRF token and PIN."""
     now = utcnow()
     key = ("track", token, state.version, state.master_version, pin is not None,
-           bool(state.window_ends_at and now < state.window_ends_at))
+           bool(state.window_ends_at and now < state.window_ends_at), state.told)
     page = pages.lookup(key)
     if page is None:
         forms = {"rate": RateForm(formdata=None), "review": ReviewForm(formdata=None),
-                 "follow-up": FollowUpForm(formdata=None)}
+                 "follow-up": FollowUpForm(formdata=None), "stop": StopForm(formdata=None)}
         pages.mark_csrf(*forms.values())
         case = db.session.get(Suggestion, state.id)
         html, _status = render_tracking(case, token, forms, pin=pages.slot("pin") if pin else None)

@@ -91,6 +91,21 @@ class FilingForm(Form):
     name = StringField(_l("Your name (optional)"), filters=[clean_text],
                        validators=[Optional(), Length(max=50, message=_l("At most %(max)d characters."))])
     phone = StringField(_l("Phone number (optional)"), filters=[clean_phone], validators=[Optional(), a_phone])
+    NOTIFY_NOT_ANONYMOUS = _l("To get SMS, untick “Stay anonymous” and enter your mobile number, "
+                              "or untick this box.")
+    NOTIFY_NEEDS_MOBILE = _l("To get SMS, enter an 11-digit mobile number above, or untick this box.")
+    # Consent is asked, never assumed: unticked until the citizen ticks it (信访 SMS, issue 13).
+    notify = BooleanField(_l("I agree to receive SMS about this case (only the receipt code, its progress "
+                             "and the link to see it)"), default=False)
+
+    def validate_notify(self, field):
+        """SMS needs a mobile number given openly: not an empty field, a landline or an anonymous filing."""
+        if not field.data:
+            return
+        if self.anonymous.data:
+            raise ValidationError(self.NOTIFY_NOT_ANONYMOUS)
+        if not phones.is_mobile(self.phone.data):
+            raise ValidationError(self.NOTIFY_NEEDS_MOBILE)
 
     def validate_submission_key(self, field):
         if not SUBMISSION_KEY_PATTERN.match(field.data or ""):

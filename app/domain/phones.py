@@ -34,6 +34,11 @@ def is_phone(number: str | None) -> bool:
     return bool(number and (MOBILE.match(number) or LANDLINE.match(number)))
 
 
+def is_mobile(number: str | None) -> bool:
+    """Whether a normalised number can receive an SMS: a mainland mobile, not a landline."""
+    return bool(number and MOBILE.match(number))
+
+
 def shown(number: str | None) -> str:
     """As staff read it: 13812345678, or 0574-62345678 with the area code apart."""
     landline = LANDLINE.match(number or "")

@@ -64,6 +64,7 @@ class Area(str, enum.Enum):
     SUPERVISION = "supervision"  # overdue and due-soon cases to urge (督办)
     POSTERS = "posters"  # posted codes and their print files
     CHANNELS = "channels"  # the units' DingTalk/WeCom robots and e-mail addresses
+    OUTBOX = "outbox"  # every queued message, its errors, and the retry of a dead one
 
 
 POSTERS_OF_SUBTREE = frozenset({Role.ADMIN})  # an admin manages the posters of their whole subtree
@@ -77,6 +78,7 @@ AREA_ROLES = {
     Area.SUPERVISION: frozenset({Role.SUPERVISOR}),
     Area.POSTERS: POSTERS_OF_SUBTREE | POSTERS_OF_OWN_UNIT,
     Area.CHANNELS: CHANNELS_OF_SUBTREE,
+    Area.OUTBOX: frozenset({Role.ADMIN}),  # recipients of every unit: the administrators only
 }
 
 

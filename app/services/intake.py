@@ -13,7 +13,7 @@ from app.core.db import one_read
 from app.domain import codes, phones
 from app.domain.deadlines import Clocks
 from app.domain.workflow import Action, CaseState, Channel, Kind
-from app.models import CaseEvent, Category, OrgUnit, Poster, Suggestion
+from app.models import CaseEvent, Category, OrgUnit, Poster, Subscription, Suggestion
 from app.services.announce import Step, note_step
 from app.services.errors import AlreadyFiled, Mistyped, NotFound
 from app.services.subscriptions import subscribe
@@ -226,20 +226,23 @@ def find_by_token(session: Session, token: str) -> Suggestion:
 
 class TrackingState(NamedTuple):
     """What decides a tracking page's content: each version of the case (and of the case
-    it was merged into) is one page; the rating window's end the only clock on it."""
+    it was merged into) is one page; the rating window's end the only clock on it; and
+    whether the citizen gets SMS (stopping them changes no version of the case)."""
 
     id: int
     receipt_code: str
     version: int
     master_version: Optional[int]
     window_ends_at: Optional[datetime]
+    told: bool
 
 
 _master = orm.aliased(Suggestion)
 _TRACKING_STATE = (  # built once: an aliased select costs more to construct than to run
     sa.select(Suggestion.id, Suggestion.receipt_code, Suggestion.version, _master.version,
-              Suggestion.window_ends_at)
+              Suggestion.window_ends_at, Subscription.stopped_at.is_(None) & Subscription.case_id.is_not(None))
     .outerjoin(_master, _master.id == Suggestion.merged_into_id)
+    .outerjoin(Subscription, Subscription.case_id == Suggestion.id)
     .where(Suggestion.token_hash == sa.bindparam("token_hash"))
 )
 
@@ -251,13 +254,13 @@ def tracking_state(engine: sa.Engine, token: str) -> TrackingState:
     one_read), so the request's session is never started for a kept page.
     """
     token_hash = _token_hash(token)
-    # A connection of its own, outside any session: five columns need neither the ORM's
+    # A connection of its own, outside any session: six columns need neither the ORM's
     # loading nor its transaction bookkeeping (together most of a kept page's cost).
     with one_read(engine) as connection:
         row = connection.execute(_TRACKING_STATE, {"token_hash": token_hash}).first()
     if row is None:
         raise NotFound("token")
-    return TrackingState(*row)
+    return TrackingState(*row[:-1], told=bool(row[-1]))
 
 
 def find_by_code_and_pin(session: Session, typed_code: str, typed_pin: str) -> Suggestion:

@@ -1,7 +1,9 @@
 """Retention (PIPL, GB/T 35273): forget citizens' names and phones once a case is long over.
 
 The case, its timeline, its replies and its rating stay, so every figure is unchanged;
-only `citizen_name` and `citizen_phone` are cleared. Audit rows older than the audit
+only `citizen_name` and `citizen_phone` are cleared, with what the outbox holds of the
+citizen (each message's phone, words and template values: an SMS carries the tracking link)
+and their SMS consent, whose sealed token opens the case. Audit rows older than the audit
 retention (never under 183 days, about six months) are deleted.
 """
 from dataclasses import dataclass
@@ -11,10 +13,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
 from app.domain.workflow import CaseState
-from app.models import AuditEvent, CaseEvent, Suggestion
+from app.models import AuditEvent, CaseEvent, OutboxMessage, Subscription, Suggestion
 from app.services.audit import record_audit
 
 MIN_AUDIT_DAYS = 183
+PURGED_BODY = "[purged]"  # what a purged message's words become: the row, its topic and status stay
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,19 @@ def ended_before(cutoff: datetime) -> sa.ColumnElement[bool]:
     )
 
 
+def _purge_outbox(session: Session, case_ids: list[int]) -> None:
+    """Forget the citizen in the outbox of these cases; a message not sent yet never will be."""
+    of_cases = OutboxMessage.case_id.in_(case_ids)
+    session.execute(sa.update(OutboxMessage).where(of_cases, OutboxMessage.status == "pending")
+                    .values(status="skipped", last_error="purged with the case's personal data")
+                    .execution_options(synchronize_session=False))
+    session.execute(sa.update(OutboxMessage).where(of_cases)
+                    .values(phone=None, body=PURGED_BODY, subject="", params="{}")
+                    .execution_options(synchronize_session=False))
+    session.execute(sa.delete(Subscription).where(Subscription.case_id.in_(case_ids))
+                    .execution_options(synchronize_session=False))
+
+
 def purge_personal_data(session: Session, now: datetime, retention_days: int,
                         audit_retention_days: int, actor: str = "cli") -> PurgeResult:
     """Clear name and phone of cases ended over `retention_days` ago; drop old audit rows.
@@ -61,9 +77,11 @@ def purge_personal_data(session: Session, now: datetime, retention_days: int,
     ids = session.scalars(sa.select(Suggestion.id).where(has_personal_data, ended_before(cutoff))).all()
     for start in range(0, len(ids), 500):
         # Core UPDATE: the version counter stays, so a staff form open on the case still saves.
-        session.execute(sa.update(Suggestion).where(Suggestion.id.in_(ids[start:start + 500]))
+        chunk = ids[start:start + 500]
+        session.execute(sa.update(Suggestion).where(Suggestion.id.in_(chunk))
                         .values(citizen_name=None, citizen_phone=None)
                         .execution_options(synchronize_session=False))
+        _purge_outbox(session, chunk)
     audit_cutoff = now - timedelta(days=audit_days(audit_retention_days))
     deleted = session.execute(sa.delete(AuditEvent).where(AuditEvent.at < audit_cutoff)
                               .execution_options(synchronize_session=False)).rowcount

@@ -27,6 +27,11 @@ def stop(session: Session, case_id: int, now: datetime) -> bool:
     return True
 
 
+def subscription_of(session: Session, case_id: int) -> Optional[Subscription]:
+    """The citizen's consent to SMS about the case, stopped or not; None if never given."""
+    return session.get(Subscription, case_id)
+
+
 def is_told(session: Session, case: Suggestion) -> bool:
     """Whether the citizen of `case` gets SMS about it now."""
     subscription = session.get(Subscription, case.id)

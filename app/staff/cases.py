@@ -15,7 +15,7 @@ from app.domain import codes
 from app.domain.policy import Area, allowed_actions, refusal
 from app.domain.workflow import STAFF_ACTIONS, Action, Channel, Kind
 from app.models import Suggestion
-from app.services import directory, notices
+from app.services import directory, notices, subscriptions
 from app.staff import actions, drafts
 from app.staff.auth import area_required
 from app.staff.badges import deadline_badge
@@ -60,6 +60,7 @@ def render_case(found: Suggestion, form: CaseActionForm | None = None, phone: st
         code=codes.grouped(found.receipt_code), max_extension_days=cl.max_extension_days,
         master_visible=found.merged_into is not None and services.can_see(db.session, current_user, found.merged_into),
         has_notice=notices.receipt_notice(found) is not None,
+        subscription=subscriptions.subscription_of(db.session, found.id),
     )
     return html, status
 
@@ -106,6 +107,7 @@ def new_case():
             citizen_name=None if form.anonymous.data else form.name.data or None,
             citizen_phone=None if form.anonymous.data else form.phone.data or None,
             channel=Channel(form.channel.data), unit_id=current_user.unit_id,
+            told=bool(form.notify.data), recorded_by_id=current_user.id if form.notify.data else None,
         )
         try:
             receipt = services.submit_suggestion(db.session, data, clocks(current_app.config),

@@ -65,3 +65,9 @@ class CounterCaseForm(FilingForm):
         SelectChoice(Channel.COUNTER.value, _l("At the service counter")),
         SelectChoice(Channel.HOTLINE.value, _l("By telephone")),
     ], default=Channel.COUNTER.value)
+    notify = BooleanField(_l("The citizen agreed to SMS updates (receipt code, progress and link only)"),
+                          default=False)
+    NOTIFY_NOT_ANONYMOUS = _l("SMS updates need the citizen's mobile number: untick “Stay anonymous” "
+                              "and enter it, or untick this box.")
+    NOTIFY_NEEDS_MOBILE = _l("SMS updates need an 11-digit mobile number (not a landline): enter it "
+                             "above, or untick this box.")

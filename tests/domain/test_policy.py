@@ -128,6 +128,7 @@ def test_the_citizen_rates_once_within_the_window_then_may_ask_for_review():
     (Area.DASHBOARD, {Role.LEAD, Role.SUPERVISOR, Role.ADMIN}),
     (Area.SUPERVISION, {Role.SUPERVISOR}),
     (Area.POSTERS, {Role.LEAD, Role.ADMIN}),
+    (Area.OUTBOX, {Role.ADMIN}),
 ])
 def test_each_area_opens_for_its_roles_only(area, roles):
     assert {r for r in Role if may_open(Staff(r, TOWN), area)} == roles

@@ -86,3 +86,31 @@ def test_a_case_merged_into_a_master_not_accepted_long_ago_is_cleared_too(app, m
     result = app.test_cli_runner().invoke(args=["purge"])
     assert "(ended over 730 days ago): 2" in result.output  # the master and the case merged into it
     assert _people(session)[merged] == (None, None)
+
+
+def test_purge_forgets_the_citizen_in_the_outbox_and_their_sms_consent(app, make_receipt, session):
+    from app.models import OutboxMessage, Subscription
+    from app.services.retention import PURGED_BODY
+
+    old = make_receipt("closed", told=True, now=_ago(800))
+    recent = make_receipt("closed", told=True, now=_ago(100))
+    session.commit()
+    held = session.scalars(sa.select(OutboxMessage).where(OutboxMessage.case_id == old.suggestion.id)).first()
+    held.status = "pending"  # one never sent: after the purge it never will be, with no number to go to
+    session.commit()
+    assert app.test_cli_runner().invoke(args=["purge"]).exit_code == 0
+    session.rollback()
+
+    def outbox(case):
+        return list(session.scalars(sa.select(OutboxMessage).where(OutboxMessage.case_id == case.suggestion.id)))
+
+    purged = outbox(old)
+    assert [m.topic for m in purged] == ["receipt", "accepted", "replied", "closed"]  # the rows stay
+    assert all(m.phone is None and m.body == PURGED_BODY and m.params == "{}" for m in purged)
+    assert not any(old.token in m.body or old.code in m.body for m in purged)
+    assert {m.status for m in purged if m.id == held.id} == {"skipped"}
+    assert session.get(Subscription, old.suggestion.id) is None
+
+    kept = outbox(recent)
+    assert kept and all(m.phone == "13812345678" and f"/t/{recent.token}" in m.body for m in kept)
+    assert session.get(Subscription, recent.suggestion.id) is not None

@@ -19,7 +19,7 @@ from werkzeug.datastructures import ImmutableMultiDict
 
 from app.domain.workflow import Action
 from app.core.db import utcnow
-from app.models import OrgUnit, Poster, UnitChannel
+from app.models import OrgUnit, OutboxMessage, Poster, UnitChannel
 from tests.web.staff_helpers import CSRF_ANY, signed_in
 
 ROLES = [None, "yangming", "yangming-lead", "jiaotong", "dispatch", "yuyao-supervisor", "ningbo-supervisor",
@@ -76,8 +76,10 @@ def recording(app, monkeypatch):
 @pytest.fixture
 def path_values(app, session, make_receipt):
     """Values that reach each path variable's view, by variable name."""
-    receipt = make_receipt("replied")
+    receipt = make_receipt("replied", told=True)
     case_id = make_receipt().suggestion.id
+    message = session.scalars(sa.select(OutboxMessage).where(OutboxMessage.transport == "sms")).first()
+    message.status, message_id = "dead", message.id  # so the outbox's Retry is reached
     poster_id = session.scalars(sa.select(Poster.id).where(Poster.code == "YMQ2K8")).one()
     unit_id = session.scalars(sa.select(OrgUnit.id).where(OrgUnit.code == "330281-YM")).one()
     reply_id = receipt.suggestion.replies[0].id
@@ -89,7 +91,7 @@ def path_values(app, session, make_receipt):
     channel_id = channel.id
     session.commit()  # no read snapshot held while the app writes
     return {"case_id": [case_id, receipt.suggestion.id], "poster_id": [poster_id], "unit_id": [unit_id],
-            "reply_id": [reply_id], "channel_id": [channel_id],
+            "reply_id": [reply_id], "channel_id": [channel_id], "message_id": [message_id],
             "fmt": ["csv", "xlsx", "a4.pdf", "a5.pdf", "svg", "png"], "step": ["rate", "review", "follow-up"],
             "action": [a.value for a in Action], "token": [receipt.token], "code": ["YMQ2K8"],
             "filename": ["yima.css"]}
