@@ -114,6 +114,17 @@ def wait_for(url: str, proc: subprocess.Popen, what: str, seconds: float = 60) -
     raise Refused(f"{what} did not answer {url} within {seconds:g} s")
 
 
+def group_alive(pgid: int) -> bool:
+    """Whether any process of the group is still there."""
+    try:
+        os.killpg(pgid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+
+
 def stop_group(proc: subprocess.Popen, grace: float = 35) -> None:
     """SIGTERM the process's whole group (a gunicorn master and its workers, nginx and its
     workers), wait `grace` seconds (gunicorn lets requests in flight finish), then SIGKILL it."""
@@ -147,15 +158,26 @@ class Node:
         """SIGKILL the master and every worker at once: a machine that lost power."""
         os.killpg(self.proc.pid, signal.SIGKILL)
         self.proc.wait()
+        while group_alive(self.proc.pid):  # the workers die a moment after their master
+            time.sleep(0.01)
 
 
-def start_node(env: dict, port: int | None = None, log=None) -> Node:
+def _log(log_dir: Path | None, name: str):
+    """Where a process writes: the launcher's own stdout and stderr, or a file in `log_dir`."""
+    return open(log_dir / name, "ab") if log_dir else None
+
+
+def start_node(env: dict, port: int | None = None, log_dir: Path | None = None) -> Node:
     """A gunicorn node on a loopback port, in a process group of its own (Ctrl-C on the terminal
-    reaches the launcher alone, which then stops every group in order)."""
+    reaches the launcher alone, which then stops every group in order). Its output goes to
+    log_dir/node-<port>.log when a folder is given."""
     port = port or free_port()
     node_env = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}"}
+    log = _log(log_dir, f"node-{port}.log")
     proc = subprocess.Popen([str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"], env=node_env, cwd=ROOT,
                             stdout=log, stderr=subprocess.STDOUT if log else None, start_new_session=True)
+    if log:
+        log.close()  # the child holds its own copy
     node = Node(port, proc)
     try:
         wait_for(node.base + "/healthz", proc, f"the gunicorn node on port {port}")
@@ -201,8 +223,8 @@ def node_env(env: dict) -> dict:
     return {**env, "YIMA_PROXIES": "1"}
 
 
-def start_cluster(env: dict, nodes: int = 2, host: str = "127.0.0.1", port: int = 8080, log=None,
-                  guard: dict | None = None) -> Cluster:
+def start_cluster(env: dict, nodes: int = 2, host: str = "127.0.0.1", port: int = 8080,
+                  log_dir: Path | None = None, guard: dict | None = None) -> Cluster:
     """Start `nodes` gunicorn nodes, then nginx in front of them; wait for /healthz through nginx.
     `env` must already hold SECRET_KEY, DATABASE_URL and REDIS_URL (check_settings)."""
     nginx = find_nginx()
@@ -211,15 +233,18 @@ def start_cluster(env: dict, nodes: int = 2, host: str = "127.0.0.1", port: int 
     cluster = Cluster(f"{host}:{port}", [], run_dir)
     try:
         for _ in range(nodes):
-            cluster.nodes.append(start_node(node_env(env), log=log))
+            cluster.nodes.append(start_node(node_env(env), log_dir=log_dir))
         conf = run_dir / "nginx.conf"
         conf.write_text(render(cluster.listen, [n.port for n in cluster.nodes], run_dir, guard))
         args = [nginx, "-p", str(run_dir), "-c", str(conf), "-e", str(run_dir / "error.log")]
         checked = subprocess.run(args + ["-t", "-q"], capture_output=True, text=True)
         if checked.returncode:
             raise Refused(f"nginx refused the configuration:\n{checked.stderr[-2000:]}")
+        log = _log(log_dir, "nginx.log")
         cluster.nginx = subprocess.Popen(args + ["-g", "daemon off;"], stdout=log,
                                          stderr=subprocess.STDOUT if log else None, start_new_session=True)
+        if log:
+            log.close()
         wait_for(cluster.base + "/healthz", cluster.nginx, f"nginx on {cluster.listen}")
         time.sleep(0.3)
         if cluster.nginx.poll() is not None:  # whatever answered, it was not this nginx
