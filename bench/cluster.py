@@ -505,27 +505,27 @@ def wrk(url: str, seconds: float, connections: int) -> dict:
             "p99": float(p99.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[p99.group(2)]}
 
 
-def throughput(stack: launcher.Cluster, url_path: str, seconds: float, warmup: float, connections: int) -> dict:
-    """wrk on the form through nginx; CPU seconds of the nodes and of nginx per request."""
-    url = stack.base + url_path
+def throughput(base: str, nodes: list, nginx, url_path: str, seconds: float, warmup: float, connections: int) -> dict:
+    """wrk on the form at `base`; CPU seconds of the nodes and of nginx (if any) per request."""
+    url = base + url_path
     wrk(url, warmup, connections)
-    groups = [n.proc.pid for n in stack.nodes]
-    nodes0, nginx0 = sum(group_cpu(g) for g in groups), group_cpu(stack.nginx.pid)
+    groups = [n.proc.pid for n in nodes]
+    nodes0, nginx0 = sum(group_cpu(g) for g in groups), group_cpu(nginx.pid) if nginx else 0.0
     result = wrk(url, seconds, connections)
-    nodes1, nginx1 = sum(group_cpu(g) for g in groups), group_cpu(stack.nginx.pid)
+    nodes1, nginx1 = sum(group_cpu(g) for g in groups), group_cpu(nginx.pid) if nginx else 0.0
     n = max(1, result["requests"])
     return {**result, "node_us": (nodes1 - nodes0) / n * 1e6, "nginx_us": (nginx1 - nginx0) / n * 1e6}
 
 
 def report_throughput(rows: dict, seconds: float, connections: int, workers: str) -> None:
     cores = os.cpu_count() or 1
-    print(f"\n5. GET /p/<code> (the form) through nginx, wrk -t2 -c{connections} for {seconds:g} s after a warm-up; "
+    print(f"\n5. GET /p/<code> (the form), through nginx but for the first row, wrk -t2 -c{connections} for {seconds:g} s after a warm-up; "
           f"{workers} sync workers a node; {cores} cores, shared with wrk and everything else here")
-    print(f"{'nodes':<8} {'req/s':>8} {'p99 ms':>8} {'errors':>7} {'node CPU µs/req':>16} {'nginx CPU µs/req':>17} "
+    print(f"{'nodes':<12} {'req/s':>8} {'p99 ms':>8} {'errors':>7} {'node CPU µs/req':>16} {'nginx CPU µs/req':>17} "
           f"{'cores busy':>11}")
     for name, r in rows.items():
         busy = r["rps"] * (r["node_us"] + r["nginx_us"]) / 1e6
-        print(f"{name:<8} {r['rps']:>8.0f} {r['p99']:>8.1f} {r['bad']:>7} {r['node_us']:>16.0f} {r['nginx_us']:>17.0f} "
+        print(f"{name:<12} {r['rps']:>8.0f} {r['p99']:>8.1f} {r['bad']:>7} {r['node_us']:>16.0f} {r['nginx_us']:>17.0f} "
               f"{busy:>11.2f}")
     if "1" in rows and "2" in rows:
         one, two = rows["1"], rows["2"]
@@ -644,10 +644,16 @@ def run(args, env: dict, log_dir: Path, code: str, yima: Yima, robot: Robot, wor
         check(sweep["flagged"] >= sweep["expected"] > 0 and sweep["flagged_twice"] == 0, "each overdue case flagged once")
         check(sweep["overdue_messages"] > 0 and sweep["delivered"] == sweep["distinct"] == sweep["sent"] == sweep["robot_rows"],
               "each robot message delivered exactly once")
-    rows = {}
+    rows, warmup = {}, 1 if args.smoke else 3
+    node = launcher.start_node(env, log_dir=log_dir)  # the reference: one node, no nginx
+    try:
+        rows["1, no nginx"] = throughput(node.base, [node], None, f"/p/{code}", args.seconds, warmup, args.connections)
+    finally:
+        launcher.stop_group(node.proc)
     for nodes in (1, 2):
         with launcher.start_cluster(env, nodes, port=launcher.free_port(), log_dir=log_dir, guard=GUARD_RAISED) as stack:
-            rows[str(nodes)] = throughput(stack, f"/p/{code}", args.seconds, 1 if args.smoke else 3, args.connections)
+            rows[str(nodes)] = throughput(stack.base, stack.nodes, stack.nginx, f"/p/{code}", args.seconds, warmup,
+                                          args.connections)
     report_throughput(rows, args.seconds, args.connections, workers)
     check(all(r["bad"] == 0 for r in rows.values()), "wrk got only 2xx answers")
 

@@ -5,6 +5,7 @@ import os
 import shutil
 import socket
 import subprocess
+import urllib.error
 import urllib.request
 
 import pytest
@@ -94,7 +95,12 @@ def test_the_stack_serves_the_stylesheet_itself_for_a_year_and_stops_without_orp
             assert css.headers["Content-Encoding"] == "gzip"
             assert css.headers["Server"] == "nginx"  # no version
             assert b"body" in gzip.decompress(css.read())
-        assert not (stack.run_dir / "access.log").read_text().count("/static/")  # static files are not logged
+        token = "A" * 32
+        with pytest.raises(urllib.error.HTTPError):
+            urllib.request.urlopen(f"{stack.base}/t/{token}")
+        logged = (stack.run_dir / "access.log").read_text()
+        assert '"GET /t/..."' in logged and token not in logged  # nginx's log keeps tracking tokens out too
+        assert "/static/" not in logged  # static files are not logged
     finally:
         stack.stop()
     assert not any(_group_alive(pgid) for pgid in groups)
