@@ -264,10 +264,13 @@ def settings_from(environ: dict) -> tuple[dict, int, str, int]:
         # on the other); set SECRET_KEY to keep sessions across restarts.
         env["SECRET_KEY"] = secrets.token_urlsafe(48)
         print("SECRET_KEY is not set: this run uses a key of its own, the same on every node", flush=True)
-    nodes = int(env.get("YIMA_NODES") or 2)
+    try:
+        nodes, port = int(env.get("YIMA_NODES") or 2), int(env.get("PORT") or 8080)
+    except ValueError:
+        raise Refused("YIMA_NODES and PORT are whole numbers") from None
     if nodes < 1:
         raise Refused("YIMA_NODES must be at least 1")
-    return env, nodes, env.get("HOST") or "127.0.0.1", int(env.get("PORT") or 8080)
+    return env, nodes, env.get("HOST") or "127.0.0.1", port
 
 
 def main() -> int:
