@@ -27,7 +27,6 @@ the app's own limits stay as configured, with the submission limit at SUBMIT_LIM
 """
 import argparse
 import concurrent.futures
-import hashlib
 import http.client
 import json
 import os
@@ -47,7 +46,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from deploy import cluster as launcher  # noqa: E402
+from deploy import cluster as launcher
 
 SECRET = "bench-cluster-secret-key-not-for-production-use"
 SUBMIT_LIMIT = 30  # per address an hour, for check 3; every other check stays far below it per address
@@ -177,7 +176,7 @@ class Robot(ThreadingHTTPServer):
 
 
 class RobotHandler(BaseHTTPRequestHandler):
-    def do_POST(self):  # noqa: N802 - http.server's name
+    def do_POST(self):
         self.rfile.read(int(self.headers.get("Content-Length") or 0))
         with self.server.lock:
             key = self.headers.get("X-Yima-Message-Id", "")
@@ -305,10 +304,11 @@ def sources(count: int, per: int, third: int) -> list[str]:
 
 def node_kill(stack: launcher.Cluster, code: str, forms_count: int, concurrency: int, yima: Yima) -> dict:
     """Submit `forms_count` forms `concurrency` at a time; SIGKILL node 0 after a third."""
-    from app.domain import codes
-    from app.models import CaseEvent, Suggestion
-    from app.domain.workflow import Action
     import sqlalchemy as sa
+
+    from app.domain import codes
+    from app.domain.workflow import Action
+    from app.models import CaseEvent, Suggestion
 
     port = int(stack.listen.rsplit(":", 1)[1])
     forms = [fetch_form(port, f"/p/{code}", source) for source in sources(forms_count, 8, 1)]
@@ -417,9 +417,10 @@ def one_limit(stack: launcher.Cluster, code: str, log_dir: Path) -> dict:
 
 def add_robots(yima: Yima, robot_url: str) -> int:
     """A WeCom robot channel for every unit (as an admin would add), so each step is told."""
+    import sqlalchemy as sa
+
     from app.core.db import utcnow
     from app.models import OrgUnit, UnitChannel
-    import sqlalchemy as sa
 
     def add(session):
         units = list(session.scalars(sa.select(OrgUnit.id)))
@@ -446,12 +447,14 @@ def twice_at_once(env: dict, *command: str) -> list[str]:
 
 def sweep_and_notify(env: dict, yima: Yima, robot: Robot) -> dict:
     """Make every open case overdue, run sweep twice at once, then notify twice at once."""
+    from datetime import timedelta
+
+    import sqlalchemy as sa
+
     from app.core.db import utcnow
     from app.domain.workflow import Action
     from app.models import CaseEvent, OutboxMessage, Suggestion
     from app.services.duties import is_open
-    import sqlalchemy as sa
-    from datetime import timedelta
 
     def overdue_all(session):
         session.execute(sa.update(Suggestion).where(is_open(), Suggestion.overdue_at.is_(None))
@@ -499,7 +502,7 @@ def wrk(url: str, seconds: float, connections: int) -> dict:
                           "--timeout", "10s", url], capture_output=True, text=True, check=True).stdout
     requests = int(re.search(r"(\d+) requests in", out).group(1))
     bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    p99 = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+    p99 = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s)\s*$", out, re.MULTILINE)
     return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), "requests": requests,
             "bad": int(bad.group(1)) if bad else 0,
             "p99": float(p99.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[p99.group(2)]}
@@ -583,7 +586,7 @@ def main() -> int:
     try:
         launcher.upgrade(env)
         seeded = subprocess.run([str(launcher.BIN / "flask"), "--app", "wsgi", "demo", "seed"], env=env, cwd=ROOT,
-                                capture_output=True, text=True)
+                                check=False, capture_output=True, text=True)
         if seeded.returncode:
             raise SystemExit(f"demo seed failed:\n{seeded.stderr[-3000:]}")
         yima = Yima()
