@@ -10,7 +10,7 @@ export PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 CATALOGS := $(wildcard app/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
 
-.PHONY: run test setup db serve bench translations clean
+.PHONY: run test setup db serve cluster bench translations clean
 
 run: setup db
 	@$(FLASK) demo urls
@@ -20,6 +20,13 @@ run: setup db
 serve: setup
 	$(FLASK) db upgrade
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+
+# nginx in front of YIMA_NODES gunicorn nodes on PORT (default 8080 here), on the PostgreSQL
+# DATABASE_URL and the REDIS_URL given: deploy/cluster.py migrates, starts, and stops it all.
+CLUSTER_PORT := $(if $(filter command line environment,$(origin PORT)),$(PORT),8080)
+cluster: setup
+	PORT=$(CLUSTER_PORT) PUBLIC_BASE_URL=$(if $(filter command line environment,$(origin PUBLIC_BASE_URL)),$(PUBLIC_BASE_URL),http://$(HOST):$(CLUSTER_PORT)) \
+	  $(BIN)/python deploy/cluster.py
 
 test: $(VENV)/.dev-installed translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -19,7 +19,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app import citizen, cli, staff
     from app.citizen import pages, scans
     from app.core import db as database
-    from app.core import errors, faults, guards, i18n, labels, logs, ratelimits, security, serving
+    from app.core import errors, faults, guards, i18n, labels, logs, ratelimits, security, serving, statics
     from app.core.extensions import csrf, db, migrate
     from app.notify import watch
     from app.staff import auth
@@ -42,6 +42,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     guards.init_app(app)
     auth.init_app(app)
     pages.init_app(app)
+    statics.init_app(app)  # static URLs carry their content hash: cached for a year by the front
     app.register_blueprint(citizen.bp)
     app.register_blueprint(staff.blueprint())
     return app
