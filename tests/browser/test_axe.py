@@ -1,0 +1,87 @@
+"""No accessibility barrier axe-core can find, on every page citizens and staff open, in both
+languages, at a phone's width and a desk's (axe-core from npm, run in Debian's Chromium)."""
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from app.models import Poster, Reply
+from tests.browser.conftest import CHROMIUM, _require_browser
+from tests.conftest import PASSWORD
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+WIDTHS = {"phone": {"width": 390, "height": 844}, "desk": {"width": 1366, "height": 900}}
+
+
+def _axe_source() -> str:
+    if not AXE.exists():
+        import os
+
+        if os.environ.get("YIMA_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{AXE} is missing: run `make test` (it runs `npm ci`), as CI does")
+        pytest.skip("axe-core is not installed (npm ci)")
+    return AXE.read_text()
+
+
+@pytest.fixture
+def browser():
+    _require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        yield browser
+        browser.close()
+
+
+def _violations(page, source: str) -> list[str]:
+    found = page.evaluate(source + "\n;axe.run(document, {resultTypes: ['violations']})"
+                          ".then(r => r.violations.map(v => v.id + ' (' + v.impact + '): '"
+                          " + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', ')))")
+    return found
+
+
+def _check(browser, base: str, paths: list[str], source: str, *, staff: str | None = None) -> dict:
+    problems = {}
+    for size, viewport in WIDTHS.items():
+        for language in ("zh_Hans_CN", "en"):
+            # The pages carry no script; JavaScript is on only for axe itself (its checks wait on timers).
+            context = browser.new_context(viewport=viewport)
+            page = context.new_page()
+            page.goto(f"{base}/?lang={language}")
+            if staff:
+                page.goto(f"{base}/staff/login")
+                page.fill("input[name=username]", staff)
+                page.fill("input[name=password]", PASSWORD)
+                page.click("button[type=submit]")
+            for path in paths:
+                page.goto(base + path)
+                found = _violations(page, source)
+                if found:
+                    problems[f"{path} {language} {size}"] = found
+            context.close()
+    return problems
+
+
+def test_citizen_pages_have_no_barriers(live_server, browser, make_receipt):
+    source = _axe_source()
+    receipt = make_receipt("replied", told=True)
+    assert _check(browser, live_server, ["/", "/p/YMQ2K8", "/submit", f"/t/{receipt.token}", "/track"],
+                  source) == {}
+
+
+def test_staff_pages_have_no_barriers(live_server, browser, make_receipt, session):
+    source = _axe_source()
+    case = make_receipt("replied", poster=None, unit="330281-YM").suggestion
+    reply = session.scalars(sa.select(Reply.id).where(Reply.suggestion_id == case.id)).first()
+    poster = session.scalars(sa.select(Poster.id)).first()
+    paths = ["/staff/", f"/staff/cases/{case.id}", "/staff/cases/new", f"/staff/cases/{case.id}/notice",
+             f"/staff/cases/{case.id}/replies/{reply}/letter"]
+    lead_paths = ["/staff/stats", "/staff/posters", f"/staff/posters/{poster}/edit", "/staff/posters/new"]
+    problems = _check(browser, live_server, ["/staff/login"], source)
+    problems |= _check(browser, live_server, paths, source, staff="yangming")
+    problems |= _check(browser, live_server, lead_paths, source, staff="yangming-lead")
+    problems |= _check(browser, live_server, ["/staff/supervision", "/staff/stats"], source,
+                       staff="yuyao-supervisor")
+    problems |= _check(browser, live_server, ["/staff/channels", "/staff/outbox"], source, staff="admin")
+    assert problems == {}
