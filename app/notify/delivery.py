@@ -1,4 +1,5 @@
 """What every sender shares: the failure a sender reports, and one HTTP POST of JSON."""
+import http.client
 import json
 import urllib.error
 import urllib.parse
@@ -24,8 +25,10 @@ def post_bytes(url: str, body: bytes, timeout: float, headers: dict | None = Non
             return response.status, response.read(65536)
     except urllib.error.HTTPError as error:
         raise Undelivered(f"HTTP {error.code} from {_host(url)}") from None
-    except (urllib.error.URLError, OSError, ValueError) as error:  # refused, timed out, bad URL
-        reason = getattr(error, "reason", error)
+    # Refused, timed out, a bad URL, or an answer that is not HTTP (http.client's errors are
+    # not OSErrors): each is a failed delivery to try again, never a crash of the worker.
+    except (urllib.error.URLError, OSError, ValueError, http.client.HTTPException) as error:
+        reason = getattr(error, "reason", error) or type(error).__name__
         raise Undelivered(f"{_host(url)}: {reason}") from None
 
 

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from app.core.db import utcnow
 from app.models import OrgUnit, OutboxMessage, UnitChannel
 from app.notify.worker import claim, retry, send_due
+from tests.notify.daytime import last_morning
 
 
 def _all(session):
@@ -15,7 +16,8 @@ def _all(session):
 
 
 def test_the_log_provider_keeps_the_sms_and_marks_it_sent_once(app, make_receipt, session):
-    make_receipt("accepted", told=True)
+    # filed in the morning: at night (the real clock) the accepted SMS would wait for 08:00
+    make_receipt("accepted", told=True, now=last_morning())
     result = app.test_cli_runner().invoke(args=["notify"], catch_exceptions=False)
     assert "sent: 2," in result.output
     assert [m.status for m in _all(session)] == ["sent", "sent"]
