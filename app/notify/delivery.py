@@ -27,8 +27,10 @@ def post_bytes(url: str, body: bytes, timeout: float, headers: dict | None = Non
         raise Undelivered(f"HTTP {error.code} from {_host(url)}") from None
     # Refused, timed out, a bad URL, or an answer that is not HTTP (http.client's errors are
     # not OSErrors): each is a failed delivery to try again, never a crash of the worker.
-    except (urllib.error.URLError, OSError, ValueError, http.client.HTTPException) as error:
-        reason = getattr(error, "reason", error) or type(error).__name__
+    except http.client.HTTPException as error:
+        raise Undelivered(f"{_host(url)}: not an HTTP answer ({type(error).__name__})") from None
+    except (urllib.error.URLError, OSError, ValueError) as error:
+        reason = getattr(error, "reason", error)
         raise Undelivered(f"{_host(url)}: {reason}") from None
 
 

@@ -4,7 +4,7 @@
   the raw bytes it received with its own secret and compares it with `X-Yima-Signature`,
   checks the JSON body is exactly {"to", "text", "id"}, and answers 200 (kept in
   `received`), 401 (a wrong signature, kept in `refused`) or 400. It can be told to answer
-  500 or to hang, and can be started late on a port reserved for it (down until then).
+  500, to hang or to answer garbage, and can be started late on a port reserved for it (down until then).
 - `TencentSms`: Tencent Cloud's SendSms API (2021-01-11). It checks the TC3-HMAC-SHA256
   signature as Tencent documents it (tc3_signature: the canonical request, the credential
   scope, the Authorization header) with its SecretId/SecretKey, then the action and the
@@ -53,7 +53,8 @@ class _Server:
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 status, payload, content_type = owner.answer(self, body)
-                if status is None:  # hung: answer nothing, close
+                if status is None:  # hung, or not speaking HTTP: `payload` as it is, then close
+                    self.wfile.write(payload)
                     self.close_connection = True
                     return
                 data = payload if isinstance(payload, bytes) else json.dumps(payload).encode("utf-8")
@@ -91,6 +92,7 @@ class Gateway(_Server):
         self.refused: list[bytes] = []  # bodies whose signature was wrong
         self.failing = False  # answer 500 to everything
         self.hang = 0.0  # seconds to wait before dropping the connection unanswered
+        self.garbage = False  # answer a line that is not HTTP
 
     @property
     def url(self) -> str:
@@ -100,6 +102,8 @@ class Gateway(_Server):
         if self.hang:
             time.sleep(self.hang)
             return None, b"", ""
+        if self.garbage:
+            return None, b"SMS OK\r\n", ""
         if self.failing:
             return 500, {"error": "gateway failure"}, "application/json"
         expected = "sha256=" + hmac.new(self.secret.encode("utf-8"), body, hashlib.sha256).hexdigest()

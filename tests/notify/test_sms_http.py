@@ -73,7 +73,7 @@ def test_a_wrong_secret_is_refused_by_the_gateway_and_tried_again_not_sent(app, 
     assert message.not_before > message.created_at
 
 
-def test_a_failing_gateway_and_a_hanging_one_are_tried_again(app, make_receipt, session, gateway, http_sms,
+def test_a_failing_a_hanging_and_a_garbled_gateway_are_tried_again(app, make_receipt, session, gateway, http_sms,
                                                              monkeypatch):
     http_sms(gateway.url)
     make_receipt(told=True, now=last_morning())
@@ -87,6 +87,9 @@ def test_a_failing_gateway_and_a_hanging_one_are_tried_again(app, make_receipt, 
     assert result.retried == 1 and time.monotonic() - started < 2.5  # the timeout, not the hang
     [message] = _outbox(session)
     assert message.attempts == 2 and "timed out" in message.last_error
+    gateway.hang, gateway.garbage = 0.0, True
+    assert _send(app, datetime.now(timezone.utc) + timedelta(minutes=10)).retried == 1  # no crash
+    assert _outbox(session)[0].last_error == f"127.0.0.1:{gateway.port}: not an HTTP answer (BadStatusLine)"
     assert gateway.received == []
 
 
