@@ -236,7 +236,7 @@ def gateway():
 
 @pytest.fixture
 def tencent_sms():
-    """A running Tencent SendSms with two approved templates: 1001 (2 parameters), 1002 (4)."""
-    server = TencentSms({"1001": 2, "1002": 4}).start()
+    """A running Tencent SendSms with approved templates: 1001 and 1003 (2 parameters), 1002 (4)."""
+    server = TencentSms({"1001": 2, "1002": 4, "1003": 2}).start()
     yield server
     server.stop()
