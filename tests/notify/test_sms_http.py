@@ -1,5 +1,6 @@
 """The `http` SMS provider against a real gateway on loopback (tests/notify/sms_servers.py):
 signed bodies, in order, each once; refusals, failures and outages are tried again."""
+import json
 import time
 from datetime import datetime, timedelta, timezone
 
@@ -12,6 +13,7 @@ from app.core.extensions import db
 from app.domain.workflow import Role
 from app.models import OrgUnit, OutboxMessage, User
 from app.notify.worker import send_due
+from app.services.outbox import revealed
 from tests.notify.daytime import last_morning
 from tests.notify.sms_servers import Gateway, free_port, gateway  # noqa: F401 (a fixture)
 
@@ -54,8 +56,9 @@ def test_a_told_citizen_gets_the_receipt_then_the_accepted_sms_each_once(app, ma
     assert "sent: 2," in _notify(app)
     queued = _outbox(session)
     assert [m.topic for m in queued] == ["receipt", "accepted"]
-    assert gateway.received == [{"to": "13812345678", "text": m.body, "id": m.key} for m in queued]
-    assert receipt.code in gateway.received[0]["text"] and "/t/" in gateway.received[0]["text"]
+    texts = [revealed(m.body, json.loads(m.params), app.config["SECRET_KEY"])[0] for m in queued]
+    assert gateway.received == [{"to": "13812345678", "text": text, "id": m.key} for m, text in zip(queued, texts)]
+    assert receipt.code in texts[0] and f"https://yima.example.gov.cn/t/{receipt.token}" in texts[0]
     assert [m.status for m in queued] == ["sent", "sent"]
     assert "sent: 0," in _notify(app)
     assert len(gateway.received) == 2  # nothing twice
