@@ -93,11 +93,11 @@ def send_tencent(message: OutboxMessage, config) -> None:
     values = _values(message)
     request.TemplateParamSet = [str(values.get(name) or "") for name in TEMPLATE_PARAMS[message.topic]]
     request.SessionContext = message.key
-    client = _client(config["TENCENT_SECRET_ID"], config["TENCENT_SECRET_KEY"], config["TENCENT_REGION"],
-                     config["TENCENT_ENDPOINT"], config["TENCENT_SCHEME"], float(config["NOTIFY_TIMEOUT"]))
-    try:
+    try:  # a key with a stray space, refused, timed out, or an Error answer (a bad signature...)
+        client = _client(config["TENCENT_SECRET_ID"], config["TENCENT_SECRET_KEY"], config["TENCENT_REGION"],
+                         config["TENCENT_ENDPOINT"], config["TENCENT_SCHEME"], float(config["NOTIFY_TIMEOUT"]))
         answer = client.SendSms(request)
-    except TencentCloudSDKException as error:  # refused, timed out, or an Error answer (a bad signature...)
+    except TencentCloudSDKException as error:
         raise Undelivered(f"Tencent SMS {error.get_code()}: {str(error.get_message())[:300]}") from None
     status = (answer.SendStatusSet or [None])[0]
     if status is None:

@@ -1,16 +1,19 @@
 """The `tencent` SMS provider through Tencent's SDK, against a real loopback SendSms that
 checks the TC3-HMAC-SHA256 signature as Tencent documents it (tests/notify/sms_servers.py)."""
 import re
+from datetime import datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
 from flask_babel import force_locale
 
+from app.core.extensions import db
 from app.domain import codes
 from app.domain.tellings import CITIZEN_TOPICS
 from app.models import OutboxMessage
 from app.notify.tencent import TEMPLATE_PARAMS
 from app.notify.texts import _citizen_words
+from app.notify.worker import send_due
 from tests.notify.daytime import last_morning
 from tests.notify.sms_servers import TencentSms, free_port, tc3_signature, tencent_sms  # noqa: F401 (a fixture)
 
@@ -34,6 +37,13 @@ def _outbox(session):
 
 def _notify(app) -> str:
     return app.test_cli_runner().invoke(args=["notify"], catch_exceptions=False).output
+
+
+def _send_later(app):
+    """A round of sending an hour from now, when every first retry is due."""
+    with app.app_context():
+        send_due(db.session, app.config, lambda: datetime.now(timezone.utc) + timedelta(hours=1))
+        db.session.remove()
 
 
 def test_the_servers_check_is_tencents_documented_example():
@@ -80,6 +90,14 @@ def test_a_wrong_secret_key_is_refused_by_the_signature_check_and_tried_again(ap
     assert message.last_error.startswith("Tencent SMS AuthFailure.SignatureFailure:")
 
 
+def test_a_key_pasted_with_a_space_is_an_error_on_the_message_not_a_crash(app, make_receipt, session, tencent,
+                                                                         monkeypatch):
+    monkeypatch.setitem(app.config, "TENCENT_SECRET_KEY", TencentSms.SECRET_KEY + " ")
+    make_receipt(told=True, now=last_morning())
+    assert "to retry: 1," in _notify(app)
+    assert _outbox(session)[0].last_error.startswith("Tencent SMS InvalidCredential:")
+
+
 def test_a_number_tencent_will_not_send_to_keeps_tencents_code_and_message(app, make_receipt, session, tencent):
     tencent.status_code = "LimitExceeded.PhoneNumberDailyLimit"
     make_receipt(told=True, now=last_morning())
@@ -96,6 +114,18 @@ def test_a_topic_without_a_template_is_not_sent_and_says_why(app, make_receipt, 
     assert (receipt.status, accepted.status) == ("sent", "pending")
     assert "no Tencent SMS template for topic 'accepted'" in accepted.last_error
     assert [r["TemplateId"] for r in tencent.received] == ["1001"]
+
+
+def test_missing_settings_are_named_in_the_error(app, make_receipt, session, tencent, monkeypatch):
+    monkeypatch.setitem(app.config, "TENCENT_SMS_SIGN", "")
+    monkeypatch.setitem(app.config, "TENCENT_SMS_TEMPLATES", "receipt=12a")
+    make_receipt(told=True, now=last_morning())
+    assert "to retry: 1," in _notify(app)
+    assert _outbox(session)[0].last_error == "YIMA_TENCENT_SMS_SIGN must be set for YIMA_SMS_PROVIDER=tencent"
+    monkeypatch.setitem(app.config, "TENCENT_SMS_SIGN", TencentSms.SIGN)
+    _send_later(app)
+    assert _outbox(session)[0].last_error == "YIMA_TENCENT_SMS_TEMPLATES: 'receipt=12a' is not topic=templateId"
+    assert tencent.received == []
 
 
 def test_an_unreachable_api_is_tried_again(app, make_receipt, session, tencent, monkeypatch):
