@@ -109,7 +109,8 @@ def test_a_gateway_down_for_an_hour_loses_nothing_and_doubles_nothing(app, make_
         assert result.sent == 0 and result.dead == 0
         clock += timedelta(minutes=1)
     assert {m.status for m in _outbox(session)} == {"pending"}
-    assert all("127.0.0.1" in m.last_error for m in _outbox(session))
+    # the receipts were tried and refused; each acceptance waits for its receipt, untried
+    assert [m.topic for m in _outbox(session) if "127.0.0.1" in m.last_error] == ["receipt", "receipt"]
     server = Gateway("gateway-secret", port=port).start()
     try:
         while clock < start + timedelta(hours=3) and len(server.received) < len(keys):
@@ -122,6 +123,9 @@ def test_a_gateway_down_for_an_hour_loses_nothing_and_doubles_nothing(app, make_
     finally:
         server.stop()
     assert sorted(m["id"] for m in server.received) == sorted(keys)  # each exactly once
+    for phone in ("13812345678", "13900001111"):  # and each citizen's in order
+        assert [m["id"].split(":")[0] for m in server.received if m["to"] == phone] == [
+            m.key.split(":")[0] for m in _outbox(session) if m.phone == phone]
     assert [m.status for m in _outbox(session)] == ["sent"] * len(keys)
     # at the next try after it came back: the backoff (1, 2, 4 ... 32 minutes) tried at 63 minutes
     assert arrived_by <= start + timedelta(minutes=64)
