@@ -88,6 +88,17 @@ def load_config(instance_path: str) -> dict:
         "SMS_SECRET": env.get("YIMA_SMS_SECRET", ""),  # its HMAC key
         "SMS_QUIET_HOURS": env.get("YIMA_SMS_QUIET_HOURS", "21:00-08:00"),  # local; empty: none
         "SMS_DAILY_CAP": _env_int("YIMA_SMS_DAILY_CAP", 20),  # per phone per local day
+        # The `tencent` provider (app/notify/tencent.py): Tencent Cloud SMS's API keys, app,
+        # approved signature and templates ("receipt=123,accepted=456"; "receipt.en=789" for
+        # English filers), and where its API is (a test points it at http://127.0.0.1:port).
+        "TENCENT_SECRET_ID": env.get("YIMA_TENCENT_SECRET_ID", ""),
+        "TENCENT_SECRET_KEY": env.get("YIMA_TENCENT_SECRET_KEY", ""),
+        "TENCENT_SMS_APP_ID": env.get("YIMA_TENCENT_SMS_APP_ID", ""),  # SmsSdkAppId, e.g. 1400006666
+        "TENCENT_SMS_SIGN": env.get("YIMA_TENCENT_SMS_SIGN", ""),  # the approved signature's name
+        "TENCENT_SMS_TEMPLATES": env.get("YIMA_TENCENT_SMS_TEMPLATES", ""),
+        "TENCENT_REGION": env.get("YIMA_TENCENT_REGION", "ap-guangzhou"),
+        "TENCENT_ENDPOINT": env.get("YIMA_TENCENT_ENDPOINT", "sms.tencentcloudapi.com"),
+        "TENCENT_SCHEME": env.get("YIMA_TENCENT_SCHEME", "https"),
         "SMTP_URL": env.get("YIMA_SMTP_URL", ""),  # smtp://host:port, smtps://user:pass@host
         "MAIL_FROM": env.get("YIMA_MAIL_FROM", "yima@localhost"),
         "NOTIFY_MAX_ATTEMPTS": _env_int("YIMA_NOTIFY_MAX_ATTEMPTS", 10),  # then the message is dead

@@ -25,7 +25,11 @@ def post_bytes(url: str, body: bytes, timeout: float, headers: dict | None = Non
             return response.status, response.read(65536)
     except urllib.error.HTTPError as error:
         raise Undelivered(f"HTTP {error.code} from {_host(url)}") from None
-    except (urllib.error.URLError, OSError, ValueError) as error:  # refused, timed out, bad URL
+    # Refused, timed out, a bad URL, or an answer that is not HTTP (http.client's errors are
+    # not OSErrors): each is a failed delivery to try again, never a crash of the worker.
+    except http.client.HTTPException as error:
+        raise Undelivered(f"{_host(url)}: not an HTTP answer ({type(error).__name__})") from None
+    except (urllib.error.URLError, OSError, ValueError) as error:
         reason = getattr(error, "reason", error)
         raise Undelivered(f"{_host(url)}: {reason}") from None
     except http.client.HTTPException as error:  # a garbled or cut answer (not an OSError)

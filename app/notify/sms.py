@@ -5,6 +5,8 @@
 - `http`: a government SMS gateway. A JSON POST {"to", "text", "id"} to YIMA_SMS_URL with
   `X-Yima-Signature: sha256=<hex HMAC-SHA256 of the raw body keyed with YIMA_SMS_SECRET>`;
   any 2xx is accepted. `id` is the outbox key: the gateway may drop a repeat by it.
+- `tencent`: Tencent Cloud SMS through its official SDK, one approved template per topic
+  (app/notify/tencent.py).
 """
 import hashlib
 import hmac
@@ -14,6 +16,7 @@ import logging
 from app.domain import phones
 from app.models import OutboxMessage
 from app.notify.delivery import Undelivered, post_bytes
+from app.notify.tencent import send_tencent
 
 log = logging.getLogger("yima.notify")
 
@@ -38,7 +41,7 @@ def send_http(message: OutboxMessage, config) -> None:
                {"X-Yima-Signature": signature(body, config["SMS_SECRET"])})
 
 
-PROVIDERS = {"log": send_log, "http": send_http}
+PROVIDERS = {"log": send_log, "http": send_http, "tencent": send_tencent}
 
 
 def send_sms(message: OutboxMessage, config) -> None:

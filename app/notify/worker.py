@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Callable
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from app.domain.tellings import retry_delay
 from app.models import OutboxMessage
@@ -47,7 +47,18 @@ def node_name() -> str:
 
 def _due(now: datetime):
     return sa.and_(OutboxMessage.status == "pending", OutboxMessage.not_before <= now,
-                   sa.or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now))
+                   sa.or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+                   ~_after_an_unsent_one())
+
+
+def _after_an_unsent_one():
+    """An earlier message of the same case to the same phone or channel is still pending
+    (failing, or claimed by another sender): this one waits for it, so a citizen reads the
+    receipt before the acceptance, whatever the number of senders or retries."""
+    earlier = aliased(OutboxMessage)
+    return sa.exists().where(
+        earlier.status == "pending", earlier.id < OutboxMessage.id, earlier.case_id == OutboxMessage.case_id,
+        sa.or_(earlier.phone == OutboxMessage.phone, earlier.channel_id == OutboxMessage.channel_id))
 
 
 def claim(session: Session, now: datetime, node: str, limit: int = BATCH) -> list[OutboxMessage]:

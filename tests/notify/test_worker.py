@@ -6,7 +6,8 @@ import sqlalchemy as sa
 
 from app.core.db import utcnow
 from app.models import OrgUnit, OutboxMessage, UnitChannel
-from app.notify.worker import claim, retry, send_due
+from app.notify.worker import claim, record, retry, send_due
+from tests.notify.daytime import last_morning
 
 
 def _all(session):
@@ -15,7 +16,8 @@ def _all(session):
 
 
 def test_the_log_provider_keeps_the_sms_and_marks_it_sent_once(app, make_receipt, session):
-    make_receipt("accepted", told=True)
+    # filed in the morning: at night (the real clock) the accepted SMS would wait for 08:00
+    make_receipt("accepted", told=True, now=last_morning())
     result = app.test_cli_runner().invoke(args=["notify"], catch_exceptions=False)
     assert "sent: 2," in result.output
     assert [m.status for m in _all(session)] == ["sent", "sent"]
@@ -64,3 +66,23 @@ def test_an_undeliverable_message_backs_off_then_dies_and_an_admin_can_retry_it(
         assert retry(db.session, message.id, utcnow())
         db.session.commit()
     assert _all(session)[0].status == "pending"
+
+
+def test_a_later_message_of_a_case_waits_for_an_earlier_one_another_sender_holds(app, make_receipt, session):
+    make_receipt("accepted", told=True, now=last_morning())
+    now = utcnow()
+    with app.app_context():
+        from app.core.extensions import db
+
+        [receipt] = claim(db.session, now, "node-a", limit=1)
+        assert claim(db.session, now, "node-b") == []  # the acceptance waits: it must not arrive first
+        message = db.session.get(OutboxMessage, receipt.id)
+        record(message, now, "gateway down", 10)
+        db.session.commit()
+        assert claim(db.session, now + timedelta(seconds=30), "node-b") == []  # still waits for the retry
+        [again] = claim(db.session, now + timedelta(minutes=5), "node-a", limit=1)
+        assert again.id == receipt.id
+        record(db.session.get(OutboxMessage, receipt.id), now, None, 10)
+        db.session.commit()
+        [accepted] = claim(db.session, now + timedelta(minutes=5), "node-b")
+    assert accepted.topic == "accepted"
