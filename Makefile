@@ -28,8 +28,14 @@ cluster: setup
 	PORT=$(CLUSTER_PORT) PUBLIC_BASE_URL=$(if $(filter command line environment,$(origin PUBLIC_BASE_URL)),$(PUBLIC_BASE_URL),http://$(HOST):$(CLUSTER_PORT)) \
 	  $(BIN)/python deploy/cluster.py
 
-test: $(VENV)/.dev-installed translations
+test: $(VENV)/.dev-installed translations node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# axe-core, for the browser tests' accessibility checks (tests/browser/test_axe.py); without
+# npm they are skipped (and fail where YIMA_REQUIRE_BROWSER=1, as in CI).
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the accessibility checks will not run (apt-get install npm)"; fi
 
 setup: $(VENV)/.installed translations
 

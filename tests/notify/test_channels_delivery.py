@@ -162,4 +162,4 @@ def test_an_answer_that_is_not_http_is_a_retry_not_a_crash(app, session, make_ca
     wecom_robot.mode = "garbled"
     assert "sent: 0, to retry: 2," in _notify(app)  # both tried: the first one's failure stopped nothing
     messages = _unit_messages(session, "wecom")
-    assert [m.last_error for m in messages] == [f"127.0.0.1:{wecom_robot.port}: BadStatusLine"] * 2
+    assert [m.last_error for m in messages] == [f"127.0.0.1:{wecom_robot.port}: not an HTTP answer (BadStatusLine)"] * 2

@@ -1,10 +1,12 @@
 """Consent to SMS: an unticked box beside the phone, asked of the citizen (or noted by staff for a
 caller); ticked without a mobile number, the form comes back whole with the reason beside the box."""
+import json
 import re
 
 import sqlalchemy as sa
 
 from app.models import OutboxMessage, Subscription, Suggestion
+from app.services.outbox import revealed
 from tests.conftest import hidden_fields
 from tests.web.helpers import VALID, field_error, kept_text, text_of, token_of
 from tests.web.staff_helpers import signed_in
@@ -45,7 +47,8 @@ def test_a_consenting_filer_gets_the_receipt_sms_and_the_receipt_page_says_so(ap
     assert response.status_code == 303
     token = token_of(response)
     [sms] = _sms(session)
-    assert sms.topic == "receipt" and sms.phone == "13812345678" and f"/t/{token}" in sms.body
+    assert sms.topic == "receipt" and sms.phone == "13812345678" and token not in sms.body
+    assert f"/t/{token}" in revealed(sms.body, json.loads(sms.params), app.config["SECRET_KEY"])[0]
     assert ON_ITS_WAY in text_of(client.get(f"/t/{token}"))
     assert ON_ITS_WAY not in text_of(app.test_client().get(f"/t/{token}?lang=en"))  # a stranger has no receipt
 
