@@ -1,5 +1,6 @@
 """Languages and times: Simplified Chinese by default, English on request, Asia/Shanghai clocks."""
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from flask import current_app, request, session
 from flask_babel import format_datetime, get_locale
@@ -16,6 +17,12 @@ def _remember_language() -> None:
     wanted = request.args.get("lang")
     if wanted in current_app.config["LANGUAGES"]:
         session["lang"] = wanted
+
+
+def switch_url(language: str) -> str:
+    """This page in `language`: its own query (an inbox's filters, a period) kept, ?lang= set."""
+    query = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
+    return "?" + urlencode(query + [("lang", language)])
 
 
 def page_language() -> str:
@@ -46,4 +53,5 @@ def init_app(app) -> None:
     app.jinja_env.filters["local_date"] = local_date
     app.jinja_env.filters["last_day"] = last_day
     app.jinja_env.globals["page_language"] = page_language
+    app.jinja_env.globals["switch_url"] = switch_url
     app.jinja_env.globals["languages"] = app.config["LANGUAGES"]

@@ -46,3 +46,11 @@ def test_the_favicon_is_the_icon_not_a_404(client):
         assert "max-age=604800" in response.headers["Cache-Control"]
         icon = Image.open(BytesIO(response.data))
     assert icon.format == "ICO" and (32, 32) in icon.info["sizes"]
+
+
+def test_the_language_switch_keeps_the_pages_filters(app, staff):
+    client = signed_in(app, "yangming")
+    html = client.get("/staff/?status=accepted&q=%E8%B7%AF%E7%81%AF").get_data(as_text=True)
+    assert 'href="?status=accepted&amp;q=%E8%B7%AF%E7%81%AF&amp;lang=en"' in html
+    english = client.get("/staff/?status=accepted&q=%E8%B7%AF%E7%81%AF&lang=en").get_data(as_text=True)
+    assert 'href="?status=accepted&amp;q=%E8%B7%AF%E7%81%AF&amp;lang=zh_Hans_CN"' in english
