@@ -54,3 +54,9 @@ def test_the_language_switch_keeps_the_pages_filters(app, staff):
     assert 'href="?status=accepted&amp;q=%E8%B7%AF%E7%81%AF&amp;lang=en"' in html
     english = client.get("/staff/?status=accepted&q=%E8%B7%AF%E7%81%AF&lang=en").get_data(as_text=True)
     assert 'href="?status=accepted&amp;q=%E8%B7%AF%E7%81%AF&amp;lang=zh_Hans_CN"' in english
+
+
+def test_the_citizen_sees_their_own_rating_after_rating(app, make_receipt):
+    receipt = make_receipt("closed")
+    html = app.test_client().get(f"/t/{receipt.token}").get_data(as_text=True)
+    assert "您的评价：满意" in html
