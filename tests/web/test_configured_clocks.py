@@ -38,7 +38,7 @@ def test_the_configured_extension_and_due_soon_days_reach_form_page_step_and_dat
     assert case.extension_days == 45
     tracking = text_of(app.test_client().get(f"/t/{token}"))
     last_day = last_day_of(case.reply_due_at, clocks(app.config).calendar).isoformat()
-    assert f"答复期限 {last_day} (已延期)" in tracking, tracking
+    assert f"答复期限 {last_day} （已延期）" in tracking, tracking
     assert "已延期 需要专家勘测" in tracking  # the timeline tells the citizen why
     supervision = text_of(signed_in(app, "yuyao-supervisor").get("/staff/supervision"))
     assert "20 天内到期" in supervision
