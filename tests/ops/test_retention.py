@@ -102,7 +102,8 @@ def test_purge_forgets_the_citizen_in_the_outbox_and_their_sms_consent(app, make
     session.rollback()
 
     def outbox(case):
-        return list(session.scalars(sa.select(OutboxMessage).where(OutboxMessage.case_id == case.suggestion.id)))
+        return list(session.scalars(sa.select(OutboxMessage).where(OutboxMessage.case_id == case.suggestion.id)
+                                    .order_by(OutboxMessage.id)))
 
     purged = outbox(old)
     assert [m.topic for m in purged] == ["receipt", "accepted", "replied", "closed"]  # the rows stay
