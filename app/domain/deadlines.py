@@ -34,6 +34,10 @@ class Calendar:
         """The local calendar day an aware instant falls on."""
         return at.astimezone(self.zone).date()
 
+    def start_of(self, day: date) -> datetime:
+        """The first instant of a local day, in UTC."""
+        return self.end_of(day - timedelta(days=1))
+
     def end_of(self, day: date) -> datetime:
         """The first instant after a local day, in UTC."""
         start_next = datetime.combine(day + timedelta(days=1), time.min, self.zone)

@@ -82,8 +82,3 @@ def retry_delay(attempts: int) -> timedelta:
     hour, so a gateway down for an hour loses nothing within the default ten tries."""
     return timedelta(minutes=min(2 ** max(attempts - 1, 0), 60))
 
-
-def local_day_start(now: datetime, zone: ZoneInfo) -> datetime:
-    """The first instant of `now`'s local day (a phone's daily cap counts from it)."""
-    local = now.astimezone(zone)
-    return datetime.combine(local.date(), time.min, zone).astimezone(now.tzinfo)

@@ -83,7 +83,7 @@ def send_tencent(message: OutboxMessage, config) -> None:
         raise Undelivered(", ".join(missing) + " must be set for YIMA_SMS_PROVIDER=tencent")
     if message.topic not in TEMPLATE_PARAMS:
         raise Undelivered(f"topic {message.topic!r} is not a citizen's SMS")
-    if not phones.MOBILE.match(message.phone or ""):
+    if not phones.is_mobile(message.phone):
         raise Undelivered("not a mobile number")
     request = models.SendSmsRequest()
     request.PhoneNumberSet = ["+86" + message.phone]

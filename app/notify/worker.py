@@ -78,11 +78,25 @@ def claim(session: Session, now: datetime, node: str, limit: int = BATCH) -> lis
             .where(OutboxMessage.id.in_(ids), OutboxMessage.claimed_by == node,
                    OutboxMessage.claimed_until == now + LEASE)
             .order_by(OutboxMessage.id).execution_options(populate_existing=True)))
-        channels = {message.channel for message in claimed if message.channel is not None}
-        for row in [*claimed, *channels]:  # a channel is shared by its messages: let go of it once
-            session.expunge(row)
+        _detach(session, claimed)
     session.commit()
     return claimed
+
+
+def _detach(session: Session, messages: list[OutboxMessage]) -> None:
+    """Let loaded messages go from the session, with their channels (a channel shared by
+    several messages is let go of once), so they can be read while no transaction is open."""
+    channels = {message.channel for message in messages if message.channel is not None}
+    for row in [*messages, *channels]:
+        session.expunge(row)
+
+
+def _settle(session: Session, parcel: OutboxMessage, error: str | None, clock: Callable[[], datetime],
+            max_attempts: int) -> str:
+    """Record a delivery's outcome on the stored message and commit; its new status."""
+    status = record(session.get(OutboxMessage, parcel.id), clock(), error, max_attempts)
+    session.commit()
+    return status
 
 
 def deliver(message: OutboxMessage, config) -> None:
@@ -128,10 +142,7 @@ def send_due(session: Session, config, clock: Callable[[], datetime], node: str 
     result = NotifyResult()
     while claimed := claim(session, clock(), node):
         for parcel in claimed:
-            error = attempt(parcel, config)
-            message = session.get(OutboxMessage, parcel.id)
-            status = record(message, clock(), error, config["NOTIFY_MAX_ATTEMPTS"])
-            session.commit()
+            status = _settle(session, parcel, attempt(parcel, config), clock, config["NOTIFY_MAX_ATTEMPTS"])
             if status == "sent":
                 result.sent += 1
             elif status == "dead":
@@ -162,15 +173,10 @@ def send_now(session: Session, message: OutboxMessage, config, clock: Callable[[
     failure is dead at once, never re-sent later."""
     message.claimed_until, message.claimed_by = clock() + LEASE, node
     session.flush()
-    channel = message.channel
-    session.expunge(message)
-    if channel is not None:
-        session.expunge(channel)
+    _detach(session, [message])
     session.commit()
     error = attempt(message, config)
-    stored = session.get(OutboxMessage, message.id)
-    record(stored, clock(), error, max_attempts)
-    session.commit()
+    _settle(session, message, error, clock, max_attempts)
     return error
 
 

@@ -89,13 +89,12 @@ def digest_of(session: Session, unit: OrgUnit, now: datetime, clocks: Clocks, te
     if unit.id != centre.id:
         mine.append(Suggestion.is_report.is_(False))
     today = clocks.calendar.local_date(now)
-    yesterday_starts = clocks.calendar.end_of(today - timedelta(days=2))
     counts = {
         "open": _count(session, is_open(), *mine),
         "due_soon": _count(session, due_soon(now, clocks), *mine),
         "overdue": _count(session, overdue(now), *mine),
-        "new": _count(session, Suggestion.created_at >= yesterday_starts,
-                      Suggestion.created_at < clocks.calendar.end_of(today - timedelta(days=1)), *mine),
+        "new": _count(session, Suggestion.created_at >= clocks.calendar.start_of(today - timedelta(days=1)),
+                      Suggestion.created_at < clocks.calendar.start_of(today), *mine),
     }
     late, more = [], 0
     if _has_supervisor(session, unit):

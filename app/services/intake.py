@@ -171,7 +171,7 @@ def file_submission(session: Session, filing: Filing, clocks: Clocks, now: datet
         event_id = session.scalars(sa.insert(CaseEvent).returning(CaseEvent.id), [dict(
             suggestion_id=case.id, at=now, action=Action.SUBMIT, to_status=CaseState.SUBMITTED,
             to_unit_id=filing.unit_id, public=True)]).one()
-        if data.told and secret_key and phones.MOBILE.match(data.citizen_phone or ""):
+        if data.told and secret_key and phones.is_mobile(data.citizen_phone):
             subscribe(session, case.id, token, secret_key, now, data.recorded_by_id)
         note_step(session, Step(case.id, Action.SUBMIT, event_id, now, to_unit_id=filing.unit_id))
         return Receipt(case, token, pin)

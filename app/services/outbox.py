@@ -11,7 +11,6 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Optional, Protocol
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -19,7 +18,7 @@ from sqlalchemy.orm import Session
 from app.core.sealed import unseal
 from app.domain import codes
 from app.domain.deadlines import Calendar, last_day
-from app.domain.tellings import CITIZEN_TOPICS, UNIT_TOPICS, QuietHours, local_day_start
+from app.domain.tellings import CITIZEN_TOPICS, UNIT_TOPICS, QuietHours
 from app.domain.workflow import Action, CaseState
 from app.models import OrgUnit, OutboxMessage, Subscription, Suggestion, UnitChannel
 from app.services.announce import Step
@@ -93,15 +92,16 @@ def tell_citizen(session, case: Suggestion, topic: str, key: str, values: dict, 
         language=case.language, body=texts.citizen(topic, case.language, values),
         params=json.dumps(dict(values, token=subscription.token_sealed), ensure_ascii=False), created_at=now,
         not_before=settings.quiet.send_at(now, settings.calendar.zone, topic))
-    if _sent_today(session, case.citizen_phone, now, settings.calendar.zone) >= settings.daily_cap:
+    if _sent_today(session, case.citizen_phone, now, settings.calendar) >= settings.daily_cap:
         message.status, message.last_error = "skipped", "daily cap for this phone reached"
     session.add(message)
     return 1
 
 
-def _sent_today(session, phone: str, now: datetime, zone: ZoneInfo) -> int:
+def _sent_today(session, phone: str, now: datetime, calendar: Calendar) -> int:
+    """SMS queued to `phone` since the start of `now`'s local day (the daily cap's count)."""
     return session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage).where(
-        OutboxMessage.phone == phone, OutboxMessage.created_at >= local_day_start(now, zone),
+        OutboxMessage.phone == phone, OutboxMessage.created_at >= calendar.start_of(calendar.local_date(now)),
         OutboxMessage.status != "skipped"))
 
 

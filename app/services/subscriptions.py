@@ -36,4 +36,4 @@ def is_told(session: Session, case: Suggestion) -> bool:
     """Whether the citizen of `case` gets SMS about it now."""
     subscription = session.get(Subscription, case.id)
     return (subscription is not None and subscription.stopped_at is None
-            and bool(phones.MOBILE.match(case.citizen_phone or "")))
+            and phones.is_mobile(case.citizen_phone))
