@@ -21,7 +21,7 @@ from app.models import OrgUnit, OutboxMessage, Suggestion, UnitChannel, User
 from app.services.access import subtree_ids
 from app.services.duties import due_soon, is_open, overdue
 from app.services.intake import dispatch_centre
-from app.services.outbox import Settings, Texts, tell_unit, told_unit_id, unit_values
+from app.services.outbox import Settings, Texts, UnitChannels, tell_unit, told_unit_id, unit_values
 
 BATCH = 500
 DIGEST_LINES = 30  # a digest lists at most this many overdue cases, then says how many more
@@ -29,7 +29,7 @@ DIGEST_LINES = 30  # a digest lists at most this many overdue cases, then says h
 
 def tell_due_soon(session: Session, now: datetime, clocks: Clocks, texts: Texts, settings: Settings) -> int:
     """Warn each unit once of every duty due within YIMA_DUE_SOON_DAYS; the cases warned."""
-    warned = 0
+    warned, channels = 0, UnitChannels(session)
     not_warned = sa.or_(Suggestion.due_soon_told_for.is_(None), Suggestion.due_soon_told_for != Suggestion.due_at)
     while True:
         query = (sa.select(Suggestion).where(due_soon(now, clocks), not_warned)
@@ -42,8 +42,9 @@ def tell_due_soon(session: Session, now: datetime, clocks: Clocks, texts: Texts,
         for case in batch:
             case.due_soon_told_for = case.due_at
             key = f"due_soon:{case.id}:{int(case.due_at.timestamp())}"
-            tell_unit(session, told_unit_id(session, case, None), DUE_SOON, key, unit_values(case, settings),
-                      texts, now, case_id=case.id)
+            unit_id = told_unit_id(session, case, None)
+            tell_unit(session, unit_id, DUE_SOON, key, unit_values(case, settings), texts, now,
+                      case_id=case.id, channels=channels[unit_id])
         warned += len(batch)
         session.flush()
 

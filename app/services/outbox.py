@@ -55,7 +55,7 @@ class Settings:
 def tell_steps(session: Session, steps: list[Step], texts: Texts, settings: Settings) -> int:
     """Queue every message `steps` cause, each as of its step's time; the number queued."""
     queued = 0
-    channels: dict[int, list[UnitChannel]] = {}  # per unit, read once: a sweep may tell thousands of steps
+    channels = UnitChannels(session)
     for step in steps:
         case = session.get(Suggestion, step.case_id)
         if case is None:
@@ -136,13 +136,11 @@ def told_unit_id(session, case: Suggestion, unit_id: Optional[int]) -> int:
     return unit_id or case.unit_id
 
 
-def _tell_unit(session, case, step: Step, texts, settings, now, channels: dict) -> int:
+def _tell_unit(session, case, step: Step, texts, settings, now, channels: "UnitChannels") -> int:
     topic = UNIT_TOPICS.get(step.action)
     if topic is None:
         return 0
     unit_id = told_unit_id(session, case, step.to_unit_id)
-    if unit_id not in channels:
-        channels[unit_id] = channels_of(session, unit_id)
     return tell_unit(session, unit_id, topic, f"e{step.event_id}", unit_values(case, settings),
                      texts, now, case_id=case.id, channels=channels[unit_id])
 
@@ -163,6 +161,19 @@ def channels_of(session, unit_id: int) -> list[UnitChannel]:
     """A unit's active channels."""
     return list(session.scalars(sa.select(UnitChannel).where(
         UnitChannel.unit_id == unit_id, UnitChannel.active.is_(True)).order_by(UnitChannel.id)))
+
+
+class UnitChannels(dict):
+    """Units' active channels by unit id, each unit's read once: a commit or a sweep may tell
+    thousands of cases, most of them to a few units."""
+
+    def __init__(self, session):
+        super().__init__()
+        self.session = session
+
+    def __missing__(self, unit_id: int) -> list[UnitChannel]:
+        self[unit_id] = channels_of(self.session, unit_id)
+        return self[unit_id]
 
 
 def tell_unit(session, unit_id: int, topic: str, key: str, values: dict, texts: Texts, now: datetime,
