@@ -1,10 +1,12 @@
 """Yima (一码听民意): the application factory."""
 from flask import Flask
 
+from app.core.serving import Yima
+
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Create and configure an app; `test_config` overrides the environment."""
-    app = Flask(__name__, instance_relative_config=True)
+    app = Yima(__name__, instance_relative_config=True)
     from app.core.bounds import IdConverter
 
     app.url_map.converters["int"] = IdConverter  # before any route: an id the database cannot hold is a 404
