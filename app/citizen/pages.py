@@ -14,7 +14,7 @@ import re
 import secrets
 import time
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 
 from flask import current_app, request, session
 from flask_wtf.csrf import generate_csrf
@@ -74,12 +74,14 @@ class PageCache:
         return found[1]
 
     def put(self, key: Hashable, html: str, seconds: float) -> Page:
-        page = Page(html)
-        self._pages[key] = (time.monotonic() + seconds, page)
+        return self.put_value(key, Page(html), seconds)
+
+    def put_value(self, key: Hashable, value, seconds: float):
+        self._pages[key] = (time.monotonic() + seconds, value)
         self._pages.move_to_end(key)
         while len(self._pages) > self.size:
             self._pages.popitem(last=False)
-        return page
+        return value
 
     def clear(self) -> None:
         self._pages.clear()
@@ -106,6 +108,17 @@ def lookup(key: Hashable) -> Page | None:
 def keep(key: Hashable, html: str) -> Page:
     """Keep a page rendered with slot() markers."""
     return current_app.extensions["yima_pages"].put(_key(key), html, current_app.config["PAGE_CACHE_SECONDS"])
+
+
+def kept_value(key: Hashable, make: Callable[[], object]):
+    """What `make()` gives, worked out once per worker and kept as long as a page (the form's
+    list of matters, say: the kept form shows the same list for as long)."""
+    seconds = current_app.config["PAGE_CACHE_SECONDS"]
+    if seconds <= 0:
+        return make()
+    cache, key = current_app.extensions["yima_pages"], ("value", _key(key))
+    found = cache.get(key)
+    return found if found is not None else cache.put_value(key, make(), seconds)
 
 
 def init_app(app) -> None:

@@ -85,10 +85,7 @@ def submit():
 def _suggestion_form(poster):
     form = SuggestionForm()
     lang = page_language()
-    categories = services.active_categories(db.session)
-    form.category.choices = [SelectChoice(0, _("Not sure / other"))] + [
-        SelectChoice(c.id, c.display_name(lang)) for c in categories
-    ]
+    form.category.choices = pages.kept_value("categories", lambda: _category_choices(lang))
     held.remember_categories(lang, form.category.choices)
     if not form.is_submitted():
         form.category.data = poster.category_id if poster and poster.active and poster.category_id else 0
@@ -118,6 +115,12 @@ def _suggestion_form(poster):
     csrf_field = getattr(form, "csrf_token", None)  # absent when CSRF is switched off
     expired = bool((csrf_field and csrf_field.errors) or form.submission_key.errors)
     return render_template("citizen/submit.html", form=form, poster=poster, expired=expired)
+
+
+def _category_choices(lang: str) -> list[SelectChoice]:
+    """The matters a citizen may choose, in `lang`, after "not sure"."""
+    return [SelectChoice(0, _("Not sure / other"))] + [
+        SelectChoice(c.id, c.display_name(lang)) for c in services.active_categories(db.session)]
 
 
 def _fill_form(page: pages.Page) -> str:

@@ -6,7 +6,7 @@ from typing import NamedTuple, Optional
 
 import sqlalchemy as sa
 from sqlalchemy import orm
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.core.db import one_read
@@ -98,6 +98,13 @@ def route(session: Session, poster: Optional[Poster], category: Optional[Categor
     return dispatch_centre(session).id, channel
 
 
+# The case's INSERT, RETURNING it, that inserts nothing on a unique clash, by dialect: built once.
+_INSERT_OR_NOTHING = {
+    "sqlite": sqlite.insert(Suggestion).on_conflict_do_nothing().returning(Suggestion),
+    "postgresql": postgresql.insert(Suggestion).on_conflict_do_nothing().returning(Suggestion),
+}
+
+
 @dataclass(frozen=True)
 class Filing:
     """A submission ready to be written: its secrets derived and its route decided."""
@@ -112,16 +119,15 @@ class Filing:
 
 
 def prepare_submission(session: Session, data: Submission, secret_key: str,
-                       poster: Optional[Poster] = None) -> Receipt | Filing:
-    """The reads a filing needs: the Receipt of a form already filed (a retry), else a Filing.
+                       poster: Optional[Poster] = None) -> Filing:
+    """The reads a filing needs: its secrets derived and its route decided.
 
     `poster` is the Poster of `data.poster_code` when the caller has read it already.
     """
     token = codes.tracking_token(secret_key, data.submission_key)
     pin = codes.pin(secret_key, data.submission_key)
-    existing = _by_submission_key(session, data.submission_key)
-    if existing is not None:
-        return _retried(existing, data, token, pin)
+    # A form sent again is found by its key as the INSERT meets it (file_submission): asking
+    # first would cost every submission a SELECT that nearly always finds nothing.
     if not data.poster_code:
         poster = None
     elif poster is None or poster.code != data.poster_code.upper():
@@ -142,8 +148,8 @@ def file_submission(session: Session, filing: Filing, clocks: Clocks, now: datet
 
     They go straight to the database (ORM bulk INSERT, the case RETURNING itself), not
     through the session's unit of work, which cost more than the statements.
-    The same form sent twice at once meets the unique submission key: the second gets the
-    first one's receipt if its words are the same, else AlreadyFiled.
+    The same form sent again (a retry, or twice at once) meets the unique submission key: it
+    gets the first one's receipt if its words are the same, else AlreadyFiled.
     """
     data, token, pin = filing.data, filing.token, filing.pin
     due = clocks.accept_due(now)
@@ -155,16 +161,16 @@ def file_submission(session: Session, filing: Filing, clocks: Clocks, now: datet
         language=data.language, category_id=filing.category_id, poster_id=filing.poster_id,
         unit_id=filing.unit_id, created_at=now, received_at=now, accept_due_at=due, due_at=due,
     )
+    insert = _INSERT_OR_NOTHING[session.get_bind().dialect.name]
     for _attempt in range(5):
         receipt_code = codes.new_receipt_code()
-        try:
-            # A savepoint, so a clash on a unique column undoes only this attempt.
-            with session.begin_nested():
-                case = session.scalars(sa.insert(Suggestion).returning(Suggestion), [
-                    dict(values, receipt_code=receipt_code, pin_hash=pin_hash(receipt_code, pin))]).one()
-        except IntegrityError:
+        # ON CONFLICT DO NOTHING: a clash on a unique column inserts nothing and raises
+        # nothing, where a savepoint around a failing INSERT cost two statements more each time.
+        case = session.scalars(insert, [
+            dict(values, receipt_code=receipt_code, pin_hash=pin_hash(receipt_code, pin))]).one_or_none()
+        if case is None:
             existing = _by_submission_key(session, data.submission_key)
-            if existing is not None:  # the same form, submitted twice at once
+            if existing is not None:  # the same form, sent again or twice at once
                 return _retried(existing, data, token, pin)
             continue  # a receipt code clash: draw another
         # Nothing in the event can clash: it is written once the case is, outside the retries.
@@ -184,10 +190,7 @@ def submit_suggestion(session: Session, data: Submission, clocks: Clocks, secret
     the same key with other words raises AlreadyFiled.
 
     `poster` is the Poster of `data.poster_code` when the caller has read it already."""
-    prepared = prepare_submission(session, data, secret_key, poster)
-    if isinstance(prepared, Receipt):
-        return prepared
-    return file_submission(session, prepared, clocks, now, secret_key)
+    return file_submission(session, prepare_submission(session, data, secret_key, poster), clocks, now, secret_key)
 
 
 def _retried(existing: Suggestion, data: Submission, token: str, pin: str) -> Receipt:

@@ -73,9 +73,10 @@ def _tell_citizens(session, case, step: Step, texts, settings, now) -> int:
     if step.action is Action.REPLY:  # the master's answer reaches the citizens merged into it
         cases += session.scalars(sa.select(Suggestion).where(
             Suggestion.merged_into_id == case.id, Suggestion.status == CaseState.MERGED)).all()
+    # Only the citizens who get SMS: their words read the unit, which nobody else's need.
     return sum(tell_citizen(session, each, topic, f"e{step.event_id}:sms:{each.id}",
                             _citizen_values(session, each, case, step, settings), texts, settings, now)
-               for each in cases)
+               for each in cases if is_told(session, each))
 
 
 def tell_citizen(session, case: Suggestion, topic: str, key: str, values: dict, texts: Texts,

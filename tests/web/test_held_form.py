@@ -95,7 +95,7 @@ def test_a_database_outage_gives_the_form_back_and_the_resend_files_once(client,
     def gone(*args, **kwargs):
         raise OperationalError("SELECT 1", {}, ConnectionError("server closed the connection"))
 
-    monkeypatch.setattr(services, "active_categories", gone)
+    monkeypatch.setattr(services, "submit_suggestion", gone)  # the database gone as the case is written
     down = client.post("/submit", data=sent)
     assert down.status_code == 503 and down.headers["Retry-After"] == "30"
     assert down.headers["Cache-Control"] == "no-store"
