@@ -39,6 +39,7 @@ def app():
         "SQLALCHEMY_DATABASE_URI": _database_url(tmp_dir),
         "PUBLIC_BASE_URL": "https://yima.example.gov.cn",
         "RATELIMIT_STORAGE_URI": "memory://",
+        "UPLOAD_DIR": f"{tmp_dir}/uploads",  # attached files (app/storage.py), never the instance's own
         "SCAN_BATCH": 1,  # every opening is written as its request ends; tests/web/test_scans.py batches
     })
     from flask_migrate import downgrade, upgrade
