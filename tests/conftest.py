@@ -2,6 +2,7 @@
 factories (make_case, make_receipt, make_poster) that build rows through the service steps."""
 import os
 import re
+import shutil
 import tempfile
 from datetime import datetime, timezone
 
@@ -69,6 +70,7 @@ def _clean(request):
         for limiter in app.extensions["limiter"]:
             limiter.reset()
         app.extensions["yima_pages"].clear()  # kept pages name the previous test's rows
+        shutil.rmtree(app.config["UPLOAD_DIR"], ignore_errors=True)  # and so do its stored files
     yield
 
 

@@ -66,17 +66,20 @@ def _open(raw: bytes) -> Image.Image:
 def _decoded(image: Image.Image) -> Image.Image:
     """The pixels, at most about STORED_SIDE on the long side, the right way up, in sRGB."""
     if image.format == "JPEG":
-        image.draft("RGB", (STORED_SIDE, STORED_SIDE))  # decode at 1/2, 1/4 ... scale: less memory
+        # Decoded at 1/2, 1/4 or 1/8 scale while the long side stays over 3/4 of STORED_SIDE:
+        # a 12-megapixel photo decodes at 2000 x 1500, a quarter of the memory and the time.
+        image.draft("RGB", (STORED_SIDE * 3 // 4, STORED_SIDE * 3 // 4))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             image.load()
         icc = image.info.get("icc_profile")
-        upright = ImageOps.exif_transpose(image)
+        alpha = image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
+        mode = "RGBA" if alpha else "RGB"
+        pixels = image if image.mode == mode else image.convert(mode)
+        ImageOps.exif_transpose(pixels, in_place=True)  # no copy: the pixels are turned where they are
     except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError):
         raise BadFile(Refusal.BROKEN) from None
-    alpha = upright.mode in ("RGBA", "LA", "PA") or (upright.mode == "P" and "transparency" in upright.info)
-    pixels = upright.convert("RGBA" if alpha else "RGB")
     if icc:
         try:
             pixels = ImageCms.profileToProfile(pixels, ImageCms.ImageCmsProfile(io.BytesIO(icc)), _SRGB,

@@ -67,19 +67,25 @@ def staff_file(session: Session, user: User, case_id: int, file_id: int) -> Atta
     return found
 
 
-def photo_counts(session: Session, case_ids: Iterable[int]) -> dict[int, int]:
-    """{case id: number of photos} (the citizen's and the counter's letter), for the exports."""
-    rows = session.execute(sa.select(Attachment.case_id, sa.func.count())
-                           .where(Attachment.case_id.in_(list(case_ids)),
-                                  Attachment.role.in_([r.value for r in CITIZENS_OWN]))
-                           .group_by(Attachment.case_id))
-    return dict(rows.all())
+def photo_count(case_id: sa.ColumnElement[int]) -> sa.ScalarSelect:
+    """The number of photos (the citizen's and the counter's letter) of the case `case_id` names."""
+    return (sa.select(sa.func.count()).select_from(Attachment)
+            .where(Attachment.case_id == case_id, _citizens_own()).scalar_subquery())
+
+
+def _citizens_own() -> sa.ColumnElement[bool]:
+    return Attachment.role.in_([r.value for r in CITIZENS_OWN])
+
+
+def has_citizen_files() -> sa.ColumnElement[bool]:
+    """Cases (a query of Suggestion) that still hold their citizen's photos or letter."""
+    return sa.exists().where(Attachment.case_id == Suggestion.id, _citizens_own())
 
 
 def purge_files(session: Session, case_ids: list[int]) -> list[str]:
     """Delete the rows of the citizens' own files of these cases; the store keys to delete once
     the purge commits (a file whose deletion fails is then an orphan, which the sweep deletes)."""
-    of_citizen = sa.and_(Attachment.case_id.in_(case_ids), Attachment.role.in_([r.value for r in CITIZENS_OWN]))
+    of_citizen = sa.and_(Attachment.case_id.in_(case_ids), _citizens_own())
     keys: list[str] = []
     for key, thumb_key in session.execute(sa.select(Attachment.key, Attachment.thumb_key).where(of_citizen)):
         keys += [key] + ([thumb_key] if thumb_key else [])
