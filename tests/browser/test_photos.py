@@ -39,3 +39,23 @@ def test_two_photos_attached_on_a_phone_show_on_the_receipt(live_server, phone, 
     assert shown.ok and b"GPS" not in shown.body() and b"iPhone" not in shown.body()
     picture = Image.open(io.BytesIO(shown.body()))
     assert picture.height > picture.width and not picture.getexif()
+
+
+def test_a_pdf_renamed_jpg_is_refused_next_to_the_field_and_the_good_photo_kept(live_server, phone, tmp_path):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    good, bad = tmp_path / "IMG_0003.JPG", tmp_path / "路灯.jpg"
+    good.write_bytes(made.phone_jpeg())
+    bad.write_bytes(made.pdf_renamed())
+    phone.goto(f"{live_server}/submit")
+    phone.fill("textarea[name=text]", "桥下的路灯一直不亮。")
+    phone.locator("input[type=file][name=photos]").set_input_files([str(good), str(bad)])
+    phone.click("button[type=submit]")
+    error = phone.locator("#photos-error")
+    assert error.inner_text() == "“路灯.jpg”不是可接收的照片。请发送 JPEG、PNG、HEIC 或 WebP 格式的图片。"
+    assert phone.input_value("textarea[name=text]") == "桥下的路灯一直不亮。"
+    assert phone.locator(".photos .thumbs img").count() == 1  # the good one, held: not asked again
+    phone.locator(".photos").scroll_into_view_if_needed()
+    phone.screenshot(path=str(SHOTS / "photos-3-refused.png"), full_page=True)
+    phone.click("button[type=submit]")
+    phone.wait_for_url(f"{live_server}/t/*")
+    assert phone.locator(".your-text .thumbs img").count() == 1

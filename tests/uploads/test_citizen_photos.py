@@ -9,6 +9,10 @@ import sqlalchemy as sa
 from PIL import Image
 
 from app.attachments import Attachment
+from app.core.images import clean_image
+from app.domain.attachments import FileRole
+from app.services.uploads import attach
+from app.storage import store_file
 from tests.conftest import hidden_fields
 from tests.uploads import made
 from tests.web.helpers import VALID, kept_text, token_of
@@ -152,3 +156,22 @@ def test_another_cases_token_opens_none_of_its_files(client, session, make_recei
     assert client.get(f"/t/{other.token}/files/{row.id}").status_code == 404
     assert client.get(f"/t/{token}/files/{row.id}").status_code == 200
     assert client.get(f"/static/../uploads/{row.key}").status_code == 404
+
+
+def test_a_case_looked_up_by_code_and_pin_shows_its_photos_in_that_browser_only(app, session, make_receipt):
+    receipt = make_receipt("submitted")
+    held = store_file(app.extensions["yima_store"], clean_image(made.phone_jpeg()), "photos")
+    [row] = attach(session, receipt.suggestion.id, [held], FileRole.PHOTO, receipt.suggestion.created_at)
+    row_id = row.id
+    session.commit()
+    stranger = app.test_client()
+    assert stranger.get(f"/track/case/files/{row_id}").status_code == 404  # no case looked up here
+    csrf = hidden_fields(stranger.get("/track").get_data(as_text=True))["csrf_token"]
+    found = stranger.post("/track", data={"csrf_token": csrf, "code": receipt.suggestion.receipt_code,
+                                          "pin": receipt.pin})
+    assert found.status_code == 303
+    page = stranger.get(found.headers["Location"]).get_data(as_text=True)
+    assert f'src="/track/case/files/{row_id}?thumb=1"' in page
+    served = stranger.get(f"/track/case/files/{row_id}")
+    assert served.status_code == 200 and served.headers["Cache-Control"] == "no-store"
+    _assert_clean_and_upright(served.data)
