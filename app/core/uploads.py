@@ -31,14 +31,20 @@ REFUSED = {
 NOT_ACCEPTED_FILE = _l("“%(name)s” cannot be attached. Attach a PDF, or a JPEG, PNG, HEIC or WebP picture.")
 
 
+def sends_files(sent: Request) -> bool:
+    """Whether a request sends files (multipart) to a form that takes them."""
+    return sent.url_rule is not None and sent.endpoint in UPLOAD_ENDPOINTS and sent.mimetype == "multipart/form-data"
+
+
 class UploadRequest(Request):
-    """A request whose size limit is REQUEST_BYTES on the forms that take files (MAX_CONTENT_LENGTH
-    elsewhere): a 413 cannot give the form back, so each file is refused on its own instead."""
+    """A request whose size limit is REQUEST_BYTES when it sends files (multipart) to a form that
+    takes them, MAX_CONTENT_LENGTH otherwise: a 413 cannot give the form back, so each file is
+    refused on its own instead. A text field stays within MAX_FORM_MEMORY_SIZE either way."""
 
     @property
     def max_content_length(self) -> int | None:
         """The limit of this request's body."""
-        if self._max_content_length is None and self.url_rule is not None and self.endpoint in UPLOAD_ENDPOINTS:
+        if self._max_content_length is None and sends_files(self):
             return REQUEST_BYTES
         return super().max_content_length
 
