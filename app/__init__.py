@@ -22,6 +22,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app.citizen import pages, scans
     from app.core import db as database
     from app.core import errors, faults, guards, i18n, labels, logs, ratelimits, security, serving, statics
+    from app.core import uploads
     from app.core.extensions import csrf, db, migrate
     from app.notify import watch
     from app.staff import auth
@@ -42,6 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     faults.init_app(app)
     guards.init_app(app)
+    uploads.init_app(app)  # the upload forms' request limit; the store of attached files
     auth.init_app(app)
     pages.init_app(app)
     statics.init_app(app)  # static URLs carry their content hash: cached for a year by the front

@@ -104,7 +104,14 @@ def load_config(instance_path: str) -> dict:
         "NOTIFY_MAX_ATTEMPTS": _env_int("YIMA_NOTIFY_MAX_ATTEMPTS", 10),  # then the message is dead
         "NOTIFY_TIMEOUT": float(env.get("YIMA_NOTIFY_TIMEOUT", "10")),  # seconds per delivery
         "DIGEST_HOUR": _env_int("YIMA_DIGEST_HOUR", 8),  # local hour of the units' daily digest
-        "MAX_CONTENT_LENGTH": 256 * 1024,
+        "MAX_CONTENT_LENGTH": 256 * 1024,  # the forms that take files allow more (app/core/uploads.py)
+        # Attached files (app/storage.py): a folder outside static/, or an S3-compatible bucket.
+        "UPLOAD_DIR": env.get("YIMA_UPLOAD_DIR") or str(Path(instance_path) / "uploads"),
+        "S3_URL": env.get("YIMA_S3_URL", ""),  # e.g. https://s3.example.com; empty: AWS's own
+        "S3_BUCKET": env.get("YIMA_S3_BUCKET", ""),  # set: the bucket is used instead of the folder
+        "S3_KEY_ID": env.get("YIMA_S3_KEY_ID", ""),
+        "S3_SECRET": env.get("YIMA_S3_SECRET", ""),
+        "S3_REGION": env.get("YIMA_S3_REGION", "us-east-1"),
         # The most cases one inbox export holds; a larger one is refused (app/core/bounds.py).
         "EXPORT_MAX_ROWS": _env_int("YIMA_EXPORT_MAX_ROWS", 50_000),
         "MAX_FORM_PARTS": 200,

@@ -2,6 +2,7 @@
 factories (make_case, make_receipt, make_poster) that build rows through the service steps."""
 import os
 import re
+import shutil
 import tempfile
 from datetime import datetime, timezone
 
@@ -39,6 +40,7 @@ def app():
         "SQLALCHEMY_DATABASE_URI": _database_url(tmp_dir),
         "PUBLIC_BASE_URL": "https://yima.example.gov.cn",
         "RATELIMIT_STORAGE_URI": "memory://",
+        "UPLOAD_DIR": f"{tmp_dir}/uploads",  # attached files (app/storage.py), never the instance's own
         "SCAN_BATCH": 1,  # every opening is written as its request ends; tests/web/test_scans.py batches
     })
     from flask_migrate import downgrade, upgrade
@@ -68,6 +70,7 @@ def _clean(request):
         for limiter in app.extensions["limiter"]:
             limiter.reset()
         app.extensions["yima_pages"].clear()  # kept pages name the previous test's rows
+        shutil.rmtree(app.config["UPLOAD_DIR"], ignore_errors=True)  # and so do its stored files
     yield
 
 

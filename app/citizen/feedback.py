@@ -5,15 +5,19 @@ from flask_babel import lazy_gettext as _l
 
 from app import services
 from app.core import ratelimits
+from app.core.images import clean_image
+from app.core.uploads import take_files
 from app.citizen.forms import FollowUpForm, RateForm, ReviewForm, StopForm
 from app.citizen.views import case_for_token, render_tracking
 from app.config import clocks
 from app.core.db import utcnow
 from app.core.i18n import page_language
+from app.domain.attachments import FOLLOW_UP_PHOTOS, FileRole
 from app.domain.workflow import Rating, Stage
 from app.core.extensions import db
 from app.models import Suggestion
-from app.services import subscriptions
+from app.services import subscriptions, uploads
+from app.storage import PHOTO_PREFIX
 from app.core.security import no_store
 
 REFUSED = {
@@ -48,7 +52,10 @@ def feedback(step: str, token):
         abort(404)
     case = _case(token)
     form = FORMS[step]()
-    if not form.validate():
+    valid = form.validate()  # first: validating resets each field's errors
+    photos = (take_files(form.photos, form.held_photos, FOLLOW_UP_PHOTOS, clean_image, PHOTO_PREFIX)
+              if step == "follow-up" else [])
+    if not valid or (step == "follow-up" and form.photos.errors):
         return render_tracking(case, token, {step: form}, status=400)
     now, cl = utcnow(), clocks(current_app.config)
     try:
@@ -63,6 +70,7 @@ def feedback(step: str, token):
                        else _("Your request for review has been sent to %(unit)s.", unit=unit))
         else:
             services.follow_up(db.session, case, form.text.data, now, cl)
+            uploads.attach(db.session, case.id, photos, FileRole.PHOTO, now)
             message = _("Your message has been added to your case.")
         db.session.commit()
     except services.Refused as refused:

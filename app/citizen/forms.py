@@ -1,14 +1,18 @@
 """Citizen forms: the suggestion form, the receipt lookup, and rating, review and follow-up."""
 from flask_babel import lazy_gettext as _l
-from wtforms import RadioField, SelectChoice, StringField, TextAreaField
+from wtforms import HiddenField, MultipleFileField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.core.forms import FilingForm, Form, clean_text
+from app.domain.attachments import FILING_PHOTOS
 from app.domain.workflow import Rating
 
 
 class SuggestionForm(FilingForm):
-    """What a citizen files from a poster or /submit."""
+    """What a citizen files from a poster or /submit; the photos are read by app/core/uploads.py."""
+
+    photos = MultipleFileField(_l("Photos (optional, up to %(most)d)", most=FILING_PHOTOS))
+    held_photos = HiddenField()  # the photos that were fine, sealed, when the form comes back
 
 
 class TrackForm(Form):
@@ -40,7 +44,10 @@ class ReviewForm(Form):
 
 
 class FollowUpForm(Form):
-    """A further message on an open case."""
+    """A further message on an open case, with one more photo if the citizen wants."""
+
+    photos = MultipleFileField(_l("A photo (optional)"))
+    held_photos = HiddenField()
 
     text = TextAreaField(_l("Add information"), filters=[clean_text], validators=[
         DataRequired(_l("Please write your message.")), Length(max=2000, message=_l("At most %(max)d characters."))])

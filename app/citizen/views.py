@@ -13,20 +13,24 @@ from wtforms import SelectChoice
 
 from app import services
 from app.core import ratelimits
+from app.core.images import clean_image
+from app.core.uploads import take_files
 from app.citizen import held, scans
 from app.citizen import pages
 from app.citizen.forms import FollowUpForm, RateForm, ReviewForm, StopForm, SuggestionForm, TrackForm
 from app.config import clocks
 from app.core.db import one_read, utcnow
 from app.domain import codes
+from app.domain.attachments import FILING_PHOTOS, FileRole
 from app.domain.policy import CITIZEN_PARTY, refusal
 from app.domain.workflow import Action, Kind
 from app.core.extensions import csrf, db
 from app.core.i18n import page_language
 from app.models import Suggestion
-from app.services import subscriptions
+from app.services import subscriptions, uploads
 from app.core.sealed import seal, unseal
 from app.core.security import no_store
+from app.storage import PHOTO_PREFIX
 from qr import receipt as receipt_qr
 
 bp = Blueprint("citizen", __name__)
@@ -95,22 +99,13 @@ def _suggestion_form(poster):
             html = render_template("citizen/submit.html", form=form, poster=poster, expired=False)
             return _fill_form(pages.keep(("form", poster.code if poster else None), html))
         form.submission_key.data = codes.new_submission_key()
-    elif form.validate():
-        try:
-            receipt = services.submit_suggestion(db.session, _submission(form, poster), clocks(current_app.config),
-                                                 current_app.config["SECRET_KEY"], utcnow(), poster=poster)
-        except services.AlreadyFiled as filed:
-            # Their new words come back with a fresh key: pressing Submit files them as a new case.
+    else:
+        valid = form.validate()  # first: validating resets each field's errors
+        photos = take_files(form.photos, form.held_photos, FILING_PHOTOS, clean_image, PHOTO_PREFIX)
+        if valid and not form.photos.errors:
+            return _file(form, poster, photos)
+        if not codes.SUBMISSION_KEY_PATTERN.match(form.submission_key.data or ""):
             form.submission_key.data = codes.new_submission_key()
-            first = filed.receipt
-            return render_template("citizen/submit.html", form=form, poster=poster, expired=False,
-                                   already=(first.code, url_for("citizen.track", token=first.token))), 409
-        receipt_code = receipt.suggestion.receipt_code  # read before the commit expires it
-        db.session.commit()
-        _remember_pin(receipt_code, receipt.pin)
-        return redirect(url_for("citizen.track", token=receipt.token), code=303)
-    elif not codes.SUBMISSION_KEY_PATTERN.match(form.submission_key.data or ""):
-        form.submission_key.data = codes.new_submission_key()
     # An expired page keeps the citizen's text; the fresh CSRF token rendered below lets them resend it.
     csrf_field = getattr(form, "csrf_token", None)  # absent when CSRF is switched off
     expired = bool((csrf_field and csrf_field.errors) or form.submission_key.errors)
@@ -121,6 +116,26 @@ def _category_choices(lang: str) -> list[SelectChoice]:
     """The matters a citizen may choose, in `lang`, after "not sure"."""
     return [SelectChoice(0, _("Not sure / other"))] + [
         SelectChoice(c.id, c.display_name(lang)) for c in services.active_categories(db.session)]
+
+
+def _file(form: SuggestionForm, poster, photos: list[dict]):
+    """File the case with its photos, then show its receipt; the same form sent again, with
+    other words, comes back to be filed anew."""
+    now = utcnow()
+    try:
+        receipt = services.submit_suggestion(db.session, _submission(form, poster), clocks(current_app.config),
+                                             current_app.config["SECRET_KEY"], now, poster=poster)
+    except services.AlreadyFiled as filed:
+        # Their new words come back with a fresh key: pressing Submit files them as a new case.
+        form.submission_key.data = codes.new_submission_key()
+        first = filed.receipt
+        return render_template("citizen/submit.html", form=form, poster=poster, expired=False,
+                               already=(first.code, url_for("citizen.track", token=first.token))), 409
+    uploads.attach(db.session, receipt.suggestion.id, photos, FileRole.PHOTO, now)
+    receipt_code = receipt.suggestion.receipt_code  # read before the commit expires it
+    db.session.commit()
+    _remember_pin(receipt_code, receipt.pin)
+    return redirect(url_for("citizen.track", token=receipt.token), code=303)
 
 
 def _fill_form(page: pages.Page) -> str:
@@ -201,11 +216,21 @@ def render_tracking(case: Suggestion, token, forms=None, status: int = 200, pin=
         told=subscriptions.is_told(db.session, case),
         stop_url=url_for("citizen.feedback.stop", **({"token": token} if token else {})),
         now=now, may=may, review_answer_days=cl.review_answer_days,
+        files=uploads.citizen_files(db.session, case), file_url=citizen_file_url(token),
         qr_src=_receipt_data_uri(tracking_url(token)) if token else None,
         action_urls={step: url_for("citizen.feedback.send", step=step, **({"token": token} if token else {}))
                      for step in ("rate", "review", "follow-up")},
     )
     return html, status
+
+
+def citizen_file_url(token: str | None):
+    """The URL maker of the tracking page's files: under its token, or the looked-up case's."""
+    def file_url(found, thumb: bool = False) -> str:
+        if token:
+            return url_for("citizen.files.show", token=token, file_id=found.id, thumb=1 if thumb else None)
+        return url_for("citizen.files.looked_up", file_id=found.id, thumb=1 if thumb else None)
+    return file_url
 
 
 def _kept_tracking(token: str, state: services.TrackingState, pin: str | None) -> pages.Page:

@@ -4,6 +4,7 @@ Plain Python (sqlite3, sqlalchemy URLs, alembic's script folder); the CLI is app
 """
 import os
 import shlex
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -101,3 +102,30 @@ def pg_restore_command(url: URL, source: str) -> str:
     parts = ["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
              *_server_options(url)]
     return shlex.join([*parts, f"--dbname={url.database or ''}", source])
+
+
+def files_beside(backup: Path) -> Path:
+    """The folder of uploaded files that goes with a database backup: yima-<time>.uploads/."""
+    return backup.with_suffix(".uploads")
+
+
+def copy_files(source: Path, target: Path) -> int:
+    """Copy the upload folder's files missing or different in `target`; how many were copied.
+
+    Backed up after the database: a file is written before its row commits and never changed,
+    so every row of the database backup finds its file in the copy. Restored over the live
+    folder without deleting anything: a file no restored row names is an orphan the sweep deletes.
+    """
+    copied = 0
+    if not source.is_dir():
+        return copied
+    for path in sorted(source.glob("*/*")):
+        if path.name.endswith(".partial") or not path.is_file():
+            continue
+        into = target / path.parent.name / path.name
+        if into.exists() and into.stat().st_size == path.stat().st_size:
+            continue
+        into.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        shutil.copy2(path, into)
+        copied += 1
+    return copied

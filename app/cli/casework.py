@@ -62,5 +62,10 @@ def sweep_command():
     db.session.commit()
     months = refresh(db.session, utcnow(), ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
     db.session.commit()
+    from app.core.uploads import store
+    from app.services.uploads import sweep_orphans
+
+    orphans = sweep_orphans(db.session, store(), now)
+    db.session.commit()
     click.echo(f"flagged overdue: {result.flagged}, closed: {result.closed}, warned due soon: {warned}, "
-               f"digests queued: {digests}, figure months refreshed: {months}")
+               f"digests queued: {digests}, figure months refreshed: {months}, orphaned files deleted: {orphans.deleted}")

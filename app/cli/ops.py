@@ -6,6 +6,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from app.core import uploads
 from app.core.db import utcnow
 from app.core.extensions import db
 from app.services.audit import record_audit
@@ -26,7 +27,10 @@ def purge_command(days):
     kept = audit_days(config["AUDIT_RETENTION_DAYS"])
     result = purge_personal_data(db.session, utcnow(), retention, kept)
     db.session.commit()
+    for key in result.file_keys:  # after the commit: a file left by a failure is the sweep's orphan
+        uploads.store().delete(key)
     click.echo(f"cases cleared of name and phone (ended over {retention} days ago): {result.cases}")
+    click.echo(f"their photos and letters deleted: {len(result.file_keys)} files")
     click.echo(f"audit rows deleted (older than {kept} days): {result.audit_rows}")
 
 
@@ -62,6 +66,20 @@ def backup_command(output):
         _audit("backup_failed", str(output.name), str(error))  # the trail says it did not happen
         raise click.ClickException(str(error)) from error
     click.echo(f"backed up {live} to {output} ({output.stat().st_size} bytes)")
+    _back_up_files(output)
+
+
+def _back_up_files(output: Path) -> None:
+    """The uploaded files, after the database (app/cli/backup.py copy_files says why)."""
+    from app.cli.backup import copy_files, files_beside
+
+    config = current_app.config
+    if config.get("S3_BUCKET"):
+        click.echo(f"uploaded files are in the bucket {config['S3_BUCKET']}: keep it versioned, or copy it "
+                   "after this backup with your S3 tool (docs/deploy.md)")
+        return
+    copied = copy_files(Path(config["UPLOAD_DIR"]), files_beside(output))
+    click.echo(f"copied {copied} uploaded files to {files_beside(output)}")
 
 
 @click.command("restore")
@@ -100,6 +118,11 @@ def restore_command(backup, yes):
         db.session.rollback()
         click.echo("note: the restore could not be audited in this schema", err=True)
     click.echo(f"restored {backup} into {live}; the previous database is kept as {safety}")
+    from app.cli.backup import copy_files, files_beside
+
+    if files_beside(backup).is_dir() and not current_app.config.get("S3_BUCKET"):
+        copied = copy_files(files_beside(backup), Path(current_app.config["UPLOAD_DIR"]))
+        click.echo(f"restored {copied} uploaded files into {current_app.config['UPLOAD_DIR']}")
     if revision not in heads:
         click.echo("the backup predates this version: run `flask --app wsgi db upgrade` now")
 

@@ -9,6 +9,8 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, SecurityError
 
 from app.core.bounds import BadInput
+from app.core.uploads import sends_files
+from app.domain.attachments import REQUEST_BYTES
 
 
 def _page(status: int, title: str, message: str):
@@ -62,6 +64,10 @@ def handle_http(error: HTTPException):
         seconds = retry_after_seconds()
         body, status = _page(429, _("Too many attempts"), too_many(seconds))
         return body, status, {"Retry-After": str(seconds)} if seconds else {}
+    if error.code == 413 and sends_files(request):
+        return _page(413, _("The photos or files sent together are too large"), _(
+            "Together they may be at most %(mb)d MB. Go back: your browser still has what you typed; "
+            "choose fewer or smaller photos and send again.", mb=REQUEST_BYTES // (1024 * 1024)))
     if error.code == 413:
         return _page(413, _("Too much text"), _("What you sent is too large."))
     if isinstance(error, BadInput):

@@ -14,6 +14,7 @@ from app.models import Category, OrgUnit, Poster, Suggestion, User
 from app.services.access import case_scope, mask_phone, visible_cases
 from app.services.audit import record_audit
 from app.services.duties import due_soon, is_open, overdue
+from app.services.uploads import photo_count
 
 PAGE_SIZE = 25
 
@@ -134,6 +135,7 @@ class ExportRow:
     location: str
     citizen_name: str
     phone: str
+    photos: int = 0  # the citizen's photos and letter (app/services/uploads.py)
 
 
 def export_rows(session: Session, user: User, query: sa.Select, lang: str, unmasked: frozenset[int]):
@@ -145,17 +147,17 @@ def export_rows(session: Session, user: User, query: sa.Select, lang: str, unmas
                      else Category.name)
     rows = (sa.select(cases.c.id, cases.c.receipt_code, cases.c.created_at, cases.c.kind, category_name,
                       cases.c.channel, Poster.code, unit_name, cases.c.status, cases.c.due_at, cases.c.text,
-                      cases.c.location, cases.c.citizen_name, cases.c.citizen_phone)
+                      cases.c.location, cases.c.citizen_name, cases.c.citizen_phone, photo_count(cases.c.id))
             .join(OrgUnit, OrgUnit.id == cases.c.unit_id)
             .outerjoin(Category, Category.id == cases.c.category_id)
             .outerjoin(Poster, Poster.id == cases.c.poster_id)
             .order_by(cases.c.due_at.asc().nulls_last(), cases.c.id))
     for row in session.execute(rows.execution_options(yield_per=2000)):
         (case_id, code, created, kind, category, channel, poster, unit, status, due, text, location,
-         name, phone) = row
+         name, phone, photos) = row
         yield ExportRow(code, _aware(created), kind, category or "", channel, poster or "", unit, status,
                         _aware(due), text, location, name or "",
-                        (phones.shown(phone) if case_id in unmasked else mask_phone(phone)) or "")
+                        (phones.shown(phone) if case_id in unmasked else mask_phone(phone)) or "", photos)
 
 
 def reveal_for_export(session: Session, user: User, query: sa.Select, now: datetime,

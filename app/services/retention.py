@@ -2,8 +2,9 @@
 
 The case, its timeline, its replies and its rating stay, so every figure is unchanged;
 only `citizen_name` and `citizen_phone` are cleared, with what the outbox holds of the
-citizen (each message's phone, words and template values: an SMS carries the tracking link)
-and their SMS consent, whose sealed token opens the case. Audit rows older than the audit
+citizen (each message's phone, words and template values: an SMS carries the tracking link),
+their SMS consent, whose sealed token opens the case, and their photos and handwritten letter
+(rows here; the files once the purge commits, app/cli/ops.py). Audit rows older than the audit
 retention (never under 183 days, about six months) are deleted.
 """
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session, aliased
 from app.domain.workflow import CaseState
 from app.models import AuditEvent, CaseEvent, OutboxMessage, Subscription, Suggestion
 from app.services.audit import record_audit
+from app.services.uploads import has_citizen_files, purge_files
 
 MIN_AUDIT_DAYS = 183
 PURGED_BODY = "[purged]"  # what a purged message's words become: the row, its topic and status stay
@@ -26,6 +28,7 @@ class PurgeResult:
 
     cases: int  # cases whose name and phone were cleared
     audit_rows: int  # audit rows past their retention
+    file_keys: tuple[str, ...] = ()  # their photos' and letters' files, to delete once this commits
 
 
 def audit_days(configured: int) -> int:
@@ -73,8 +76,10 @@ def purge_personal_data(session: Session, now: datetime, retention_days: int,
     if retention_days < 1:
         raise ValueError("retention_days must be at least 1")
     cutoff = now - timedelta(days=retention_days)
-    has_personal_data = sa.or_(Suggestion.citizen_name.is_not(None), Suggestion.citizen_phone.is_not(None))
+    has_personal_data = sa.or_(Suggestion.citizen_name.is_not(None), Suggestion.citizen_phone.is_not(None),
+                               has_citizen_files())  # an anonymous citizen's photos are theirs too
     ids = session.scalars(sa.select(Suggestion.id).where(has_personal_data, ended_before(cutoff))).all()
+    file_keys: list[str] = []
     for start in range(0, len(ids), 500):
         # Core UPDATE: the version counter stays, so a staff form open on the case still saves.
         chunk = ids[start:start + 500]
@@ -82,10 +87,11 @@ def purge_personal_data(session: Session, now: datetime, retention_days: int,
                         .values(citizen_name=None, citizen_phone=None)
                         .execution_options(synchronize_session=False))
         _purge_outbox(session, chunk)
+        file_keys += purge_files(session, chunk)
     audit_cutoff = now - timedelta(days=audit_days(audit_retention_days))
     deleted = session.execute(sa.delete(AuditEvent).where(AuditEvent.at < audit_cutoff)
                               .execution_options(synchronize_session=False)).rowcount
-    result = PurgeResult(cases=len(ids), audit_rows=deleted or 0)
+    result = PurgeResult(cases=len(ids), audit_rows=deleted or 0, file_keys=tuple(file_keys))
     record_audit(session, now, "purge", username=actor, target=f"before:{cutoff.date().isoformat()}",
                  detail=f"cases cleared: {result.cases}, audit rows deleted: {result.audit_rows}")
     session.flush()

@@ -8,18 +8,22 @@ from app import services
 from app.config import clocks
 from app.core.db import utcnow
 from app.core.extensions import db
+from app.core.images import clean_attachment, clean_image
+from app.core.uploads import take_files
 from app.core.i18n import page_language
 from app.core.sealed import seal, unseal
 from app.core.security import no_store
 from app.domain import codes
+from app.domain.attachments import REPLY_FILES, FileRole
 from app.domain.policy import Area, allowed_actions, refusal
 from app.domain.workflow import STAFF_ACTIONS, Action, Channel, Kind
 from app.models import Suggestion
-from app.services import directory, notices, subscriptions
+from app.services import directory, notices, subscriptions, uploads
 from app.staff import actions, drafts
 from app.staff.auth import area_required
 from app.staff.badges import deadline_badge
 from app.staff.forms import CaseActionForm, CounterCaseForm
+from app.storage import LETTER_PREFIX, REPLY_PREFIX
 
 bp = Blueprint("cases", __name__)
 
@@ -61,8 +65,14 @@ def render_case(found: Suggestion, form: CaseActionForm | None = None, phone: st
         master_visible=found.merged_into is not None and services.can_see(db.session, current_user, found.merged_into),
         has_notice=notices.receipt_notice(found) is not None,
         subscription=subscriptions.subscription_of(db.session, found.id),
+        files=uploads.files_of(db.session, [found.id]), file_url=staff_file_url, reply_files=REPLY_FILES,
     )
     return html, status
+
+
+def staff_file_url(found, thumb: bool = False) -> str:
+    """Where staff open a case's file (app/staff/files.py)."""
+    return url_for("staff.files.show", case_id=found.case_id, file_id=found.id, thumb=1 if thumb else None)
 
 
 def _action_choices(form: CaseActionForm, found: Suggestion) -> None:
@@ -100,7 +110,10 @@ def new_case():
         SelectChoice(c.id, c.display_name(lang)) for c in services.active_categories(db.session)]
     if not form.is_submitted():
         form.submission_key.data = codes.new_submission_key()
-    elif form.validate():
+        return render_template("staff/new_case.html", form=form)
+    valid = form.validate()  # first: validating resets each field's errors
+    letter = take_files(form.photos, form.held_photos, 1, clean_image, LETTER_PREFIX)
+    if valid and not form.photos.errors:
         data = services.Submission(
             submission_key=form.submission_key.data, kind=Kind(form.kind.data), text=form.text.data,
             category_id=form.category.data or None, location=form.location.data or "",
@@ -117,6 +130,7 @@ def new_case():
             form.text.errors = [_("This form already filed case %(code)s with other words; "
                                   "press Submit to file this text as a new case.", code=filed.receipt.code)]
             return render_template("staff/new_case.html", form=form), 409
+        uploads.attach(db.session, receipt.suggestion.id, letter, FileRole.LETTER, utcnow(), added_by=current_user)
         db.session.commit()
         session["slip"] = seal({"case": receipt.suggestion.id, "token": receipt.token, "pin": receipt.pin},
                                current_app.config["SECRET_KEY"])
@@ -150,14 +164,20 @@ def act(case_id: int, action: str):
         abort(404)
     case = load_case(case_id)
     form = CaseActionForm()
-    if not form.validate():
+    valid = form.validate()  # first: validating resets each field's errors
+    files = (take_files(form.photos, form.held_photos, REPLY_FILES, clean_attachment, REPLY_PREFIX)
+             if step is Action.REPLY else [])
+    if not valid or form.photos.errors:
         return render_case(case, form, status=400)
     try:
         version = int(form.version.data)
     except (TypeError, ValueError):
         version = -1
     try:
-        actions.take(step, case, form, utcnow(), version)
+        now = utcnow()
+        done = actions.take(step, case, form, now, version)
+        if files:
+            uploads.attach(db.session, case.id, files, FileRole.REPLY, now, added_by=current_user, reply_id=done.id)
         db.session.commit()
     except services.Conflict:
         db.session.rollback()

@@ -1,8 +1,8 @@
 """Staff forms: sign-in, inbox filters, case actions, and filing a case for a citizen."""
 from flask_babel import lazy_gettext as _l
 from wtforms import (
-    BooleanField, DateField, HiddenField, IntegerField, PasswordField, SelectChoice, SelectField,
-    StringField, TextAreaField,
+    BooleanField, DateField, HiddenField, IntegerField, MultipleFileField, PasswordField, SelectChoice,
+    SelectField, StringField, TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -56,6 +56,9 @@ class CaseActionForm(Form):
     facts = TextAreaField(_l("Facts found"), filters=[clean_text], validators=[Optional(), Length(max=LONG)])
     decision = TextAreaField(_l("Decision"), filters=[clean_text], validators=[Optional(), Length(max=LONG)])
     basis = TextAreaField(_l("Basis (laws and policies)"), filters=[clean_text], validators=[Optional(), Length(max=LONG)])
+    # A reply's or decision letter's files (app/core/uploads.py reads them); held when it comes back.
+    photos = MultipleFileField(_l("Attach files (PDF or pictures, optional)"))
+    held_photos = HiddenField()
 
 
 class CounterCaseForm(FilingForm):
@@ -67,6 +70,8 @@ class CounterCaseForm(FilingForm):
     ], default=Channel.COUNTER.value)
     notify = BooleanField(_l("The citizen agreed to SMS updates (receipt code, progress and link only)"),
                           default=False)
+    photos = MultipleFileField(_l("Photo of the citizen's handwritten letter (optional)"))
+    held_photos = HiddenField()
     NOTIFY_NOT_ANONYMOUS = _l("SMS updates need the citizen's mobile number: untick “Stay anonymous” "
                               "and enter it, or untick this box.")
     NOTIFY_NEEDS_MOBILE = _l("SMS updates need an 11-digit mobile number (not a landline): enter it "

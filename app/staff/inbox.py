@@ -112,10 +112,10 @@ def inbox_export(fmt: str):
             yield [codes.grouped(r.receipt_code), r.created_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
                    kinds.get(r.kind, r.kind), r.category, channels.get(r.channel, r.channel), r.poster, r.unit,
                    states.get(r.status, r.status), last_day(r.due_at, cl.calendar).isoformat() if r.due_at else "",
-                   "Y" if r.due_at and r.due_at <= now else "", r.text, r.location, r.citizen_name, r.phone]
+                   "Y" if r.due_at and r.due_at <= now else "", r.text, r.location, r.photos, r.citizen_name, r.phone]
 
     header = [_("Receipt code"), _("Filed"), _("Type"), _("Matter"), _("Channel"), _("Poster"), _("Held by"),
-              _("Status"), _("Due by"), _("Overdue"), _("What the citizen wrote"), _("Where"),
+              _("Status"), _("Due by"), _("Overdue"), _("What the citizen wrote"), _("Where"), _("Photos"),
               _("Citizen's name"), _("Phone")]
     # Which filters, not their values: a search may hold a citizen's phone number.
     audit_export("export_cases", f"{fmt}:" + ",".join(sorted(k for k, v in request.args.items() if v))[:100],

@@ -89,12 +89,25 @@ def path_values(app, session, make_receipt):
     session.add(channel)
     session.flush()
     channel_id = channel.id
+    file_id = _a_photo(app, session, receipt.suggestion.id)
     session.commit()  # no read snapshot held while the app writes
-    return {"case_id": [case_id, receipt.suggestion.id], "poster_id": [poster_id], "unit_id": [unit_id],
+    return {"case_id": [case_id, receipt.suggestion.id], "file_id": [file_id], "poster_id": [poster_id], "unit_id": [unit_id],
             "reply_id": [reply_id], "channel_id": [channel_id], "message_id": [message_id],
             "fmt": ["csv", "xlsx", "a4.pdf", "a5.pdf", "svg", "png"], "step": ["rate", "review", "follow-up"],
             "action": [a.value for a in Action], "token": [receipt.token], "code": ["YMQ2K8"],
             "filename": ["yima.css"]}
+
+
+def _a_photo(app, session, case_id: int) -> int:
+    """A photo of the case, stored and rowed, so the file routes reach their views."""
+    from app.core.images import clean_image
+    from app.domain.attachments import FileRole
+    from app.services.uploads import attach
+    from app.storage import store_file
+    from tests.uploads.made import phone_jpeg
+
+    held = store_file(app.extensions["yima_store"], clean_image(phone_jpeg()), "photos")
+    return attach(session, case_id, [held], FileRole.PHOTO, utcnow())[0].id
 
 
 def _rules(app):
