@@ -67,26 +67,34 @@ def service_definition(service_code: str, fmt: str):
 @bp.post(f"/requests.{FMT}")
 @ratelimits.partner
 def create_request(fmt: str):
-    """File a case for a partner: its service_request_id and token."""
+    """File a case for a partner: its service_request_id and token. Every POST is audited."""
     lang = language()
     with force_locale(lang):
         key = partners.live_key(db.session, request.form.get("api_key", ""))
         if key is None:
-            return errors(403, _("A valid api_key is required."), fmt)
+            return _refused(None, 403, _("A valid api_key is required."), fmt)
         try:
             filing = params.filing(db.session, request.form, lang)
             receipt, token = partners.file_request(db.session, key, filing, clocks(current_app.config),
                                                    current_app.config["SECRET_KEY"], utcnow(), request.remote_addr)
         except params.Problem as problem:
-            return errors(400, problem.description, fmt)
+            return _refused(key, 400, problem.description, fmt)
         except NotFound:
-            return errors(400, _("address_id: no such poster code."), fmt)
+            return _refused(key, 400, _("address_id: no such poster code."), fmt)
         except AlreadyFiled:  # cannot happen: the key is derived from the body; kept for safety
-            return errors(400, _("This request was filed already."), fmt)
+            return _refused(key, 400, _("This request was filed already."), fmt)
         code = receipt.suggestion.receipt_code
         db.session.commit()
         return document("service_requests", [{"service_request_id": code, "token": token,
                                               "service_notice": None, "account_id": None}], fmt, 201)
+
+
+def _refused(key, status: int, description: str, fmt: str):
+    """A refused POST: audited (which key, why), then the spec's error."""
+    db.session.rollback()
+    partners.audit_refusal(db.session, utcnow(), key, status, request.remote_addr)
+    db.session.commit()
+    return errors(status, description, fmt)
 
 
 @bp.get(f"/requests.{FMT}")

@@ -98,6 +98,12 @@ def file_request(session: Session, key: ApiKey, filing: PartnerFiling, clocks: C
     return receipt, token
 
 
+def audit_refusal(session: Session, now: datetime, key: Optional[ApiKey], status: int, address: str = "") -> None:
+    """Audit a refused POST: by a known key (a 400) or by none (a 403)."""
+    record_audit(session, now, "open311_refused", username=f"open311:{key.name}"[:64] if key else "open311:no key",
+                 address=address, detail=f"status {status}")
+
+
 def _listed():
     """The cases the public may know of (app/domain/publication.py: not reports), with what an
     answer shows loaded alongside."""
