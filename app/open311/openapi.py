@@ -39,15 +39,17 @@ REQUEST.update(lat={"type": "number", "nullable": True}, long={"type": "number",
 WINDOW = [_query("start_date", DATE), _query("end_date", DATE), _query("page", {"type": "integer", "minimum": 1}),
           _query("page_size", {"type": "integer", "minimum": 1, "maximum": 1000})]
 POST_FIELDS = {
-    "api_key": TEXT, "service_code": TEXT, "lat": {"type": "number"}, "long": {"type": "number"},
+    "api_key": TEXT, "lat": {"type": "number", "minimum": -90, "maximum": 90},
+    "long": {"type": "number", "minimum": -180, "maximum": 180},
     "address_string": TEXT, "address_id": TEXT, "description": {"type": "string", "maxLength": 4000},
     "first_name": TEXT, "last_name": TEXT, "phone": TEXT, "email": TEXT, "device_id": TEXT, "media_url": TEXT,
     "attribute[kind]": {"type": "string", "enum": ["suggestion", "complaint", "consultation", "praise"]},
 }
 
 
-def document(base_url: str) -> dict:
-    """The OpenAPI document as data."""
+def document(base_url: str, service_codes: list[str]) -> dict:
+    """The OpenAPI document as data; `service_codes` are the active matters' codes."""
+    fields = {**POST_FIELDS, "service_code": {"type": "string", "enum": service_codes} if service_codes else TEXT}
     paths = {
         "/discovery.{fmt}": _get("Discovery", _ok("Where the endpoint is", {"type": "object"})),
         "/services.{fmt}": _get("Services: one per matter", _ok("The services", _list({
@@ -62,7 +64,7 @@ def document(base_url: str) -> dict:
                 _query("status", {"type": "string", "enum": ["open", "closed", "open,closed"]}), *WINDOW]),
             "post": {"summary": "File a service request", "parameters": [FMT],
                      "requestBody": {"required": True, "content": {"application/x-www-form-urlencoded": {
-                         "schema": {"type": "object", "properties": POST_FIELDS,
+                         "schema": {"type": "object", "properties": fields,
                                     "required": ["api_key", "service_code", "description"]}}}},
                      "responses": {**_ok("Filed", _list({"service_request_id": TEXT, "token": TEXT}), "201"),
                                    "400": ERRORS, "403": ERRORS, "429": ERRORS}}},
@@ -81,6 +83,6 @@ def document(base_url: str) -> dict:
             "servers": [{"url": f"{base_url}/open311/v2"}], "paths": paths}
 
 
-def openapi(base_url: str):
+def openapi(base_url: str, service_codes: list[str]):
     """The document as a JSON response."""
-    return jsonify(document(base_url))
+    return jsonify(document(base_url, service_codes))

@@ -152,7 +152,7 @@ def request_updates(fmt: str):
 @bp.get("/openapi.json")
 def openapi_document():
     """The OpenAPI 3 description of these endpoints."""
-    return openapi(current_app.config["PUBLIC_BASE_URL"])
+    return openapi(current_app.config["PUBLIC_BASE_URL"], [c.code for c in active_categories(db.session)])
 
 
 @bp.route("/<path:rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
