@@ -37,3 +37,28 @@ def test_the_command_says_what_is_wrong(app):
     unknown = _flask(app, "revoke", "--name", "nobody")
     assert unknown.exit_code != 0 and "no live key" in unknown.output
     assert _flask(app, "add-key", "--name", "n" * 101).exit_code != 0
+
+
+def test_partner_cases_count_under_their_own_channel_in_the_figures(app, client, make_case, session):
+    from datetime import timedelta
+
+    from flask_babel import force_locale
+
+    from app.core.db import utcnow
+    from app.core.extensions import db
+    from app.core.labels import CHANNEL
+    from app.domain.deadlines import DEFAULT_ZONE
+    from app.domain.workflow import Channel
+    from app.stats.figures import figure_cube, rollup
+    from app.stats.periods import local_period
+
+    make_case()  # a poster's case beside it
+    key = _flask(app, "add-key", "--name", "district app").output.strip().splitlines()[-1]
+    assert client.post("/open311/v2/requests.json", data={**FILING, "api_key": key}).status_code == 201
+    today = utcnow().astimezone(DEFAULT_ZONE).date()
+    with app.app_context():
+        cube = figure_cube(db.session, None, local_period(today, today + timedelta(days=1), DEFAULT_ZONE), utcnow())
+        by_channel = {str(getattr(k, "value", k)): v.volume for k, v in rollup(cube, "channel").items()}
+    assert by_channel == {"open311": 1, "poster": 1}
+    with app.test_request_context("/"), force_locale("en"):
+        assert str(CHANNEL[Channel.OPEN311]) == "Partner system (Open311)"
