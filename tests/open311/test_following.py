@@ -71,3 +71,23 @@ def test_no_answer_sets_a_cookie(client, path):
 def test_english_on_request_and_chinese_by_default(client):
     assert client.get("/open311/v2/services.json").json[0]["service_name"] == "餐饮油烟扰民"
     assert client.get("/open311/v2/services.json?lang=en").json[0]["service_name"] == "Restaurant fumes"
+
+
+@pytest.mark.parametrize("status,options,plain,extended", [
+    ("submitted", {}, "open", "OPEN"),
+    ("submitted", {"forward_to": "330281-JT"}, "open", "INTERNAL_REFERRAL"),
+    ("accepted", {}, "open", "IN_PROGRESS"),
+    ("extended", {}, "open", "ACTION_SCHEDULED"),
+    ("replied", {}, "closed", "FIXED"),
+    ("review", {}, "open", "REOPEN"),
+    ("closed", {}, "closed", "CLOSED"),
+    ("rejected", {}, "closed", "NOT_COUNCILS_RESPONSIBILITY"),
+    ("merged", {}, "closed", "DUPLICATE"),
+])
+def test_each_state_reads_as_its_row_of_the_table(client, make_case, status, options, plain, extended):
+    case = make_case(status, **options)
+    one = client.get(f"/open311/v2/requests/{case.receipt_code}.json").json[0]
+    assert one["status"] == plain
+    assert (one["expected_datetime"] is not None) == (plain == "open")
+    updates = client.get("/open311/v2/servicerequestupdates.json").json
+    assert [u["status"] for u in updates if u["service_request_id"] == case.receipt_code][-1] == extended
