@@ -91,3 +91,14 @@ def test_each_state_reads_as_its_row_of_the_table(client, make_case, status, opt
     assert (one["expected_datetime"] is not None) == (plain == "open")
     updates = client.get("/open311/v2/servicerequestupdates.json").json
     assert [u["status"] for u in updates if u["service_request_id"] == case.receipt_code][-1] == extended
+
+
+def test_once_published_a_case_shows_its_words_and_media_but_never_a_name_or_phone(client, post_request, monkeypatch):
+    from app.domain import publication
+
+    filed = post_request(media_url="https://img.example.cn/1.jpg", first_name="三", last_name="张",
+                         phone="13812345678").json()[0]
+    monkeypatch.setattr(publication, "is_published", lambda case: True)  # what issue 17 switches on
+    one = client.get(f"/open311/v2/requests/{filed['service_request_id']}.json").json[0]
+    assert one["description"] == "新建路3号门口的路面塌陷，有积水。" and one["media_url"] == "https://img.example.cn/1.jpg"
+    assert one["lat"] == 30.0451 and "张三" not in str(one) and "13812345678" not in str(one)
