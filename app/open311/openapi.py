@@ -49,7 +49,8 @@ POST_FIELDS = {
 
 def document(base_url: str, service_codes: list[str]) -> dict:
     """The OpenAPI document as data; `service_codes` are the active matters' codes."""
-    fields = {**POST_FIELDS, "service_code": {"type": "string", "enum": service_codes} if service_codes else TEXT}
+    code = {"type": "string", "enum": service_codes} if service_codes else TEXT
+    fields = {**POST_FIELDS, "service_code": code}
     paths = {
         "/discovery.{fmt}": _get("Discovery", _ok("Where the endpoint is", {"type": "object"})),
         "/services.{fmt}": _get("Services: one per matter", _ok("The services", _list({
@@ -57,7 +58,7 @@ def document(base_url: str, service_codes: list[str]) -> dict:
             "type": TEXT, "keywords": TEXT, "group": TEXT}))),
         "/services/{service_code}.{fmt}": _get(
             "A service's attributes", _ok("The definition", {"type": "object"}),
-            [{"name": "service_code", "in": "path", "required": True, "schema": TEXT}], missing=True),
+            [{"name": "service_code", "in": "path", "required": True, "schema": code}], missing=True),
         "/requests.{fmt}": {
             **_get("Service requests", _ok("The requests", _list(REQUEST)), [
                 _query("service_request_id", TEXT), _query("service_code", TEXT),
