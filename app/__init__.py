@@ -18,7 +18,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     clocks(app.config)  # a clock set to nonsense stops the start, not a citizen's request
 
-    from app import citizen, cli, staff
+    from app import citizen, cli, open311, staff
     from app.citizen import pages, scans
     from app.core import db as database
     from app.core import errors, faults, guards, i18n, labels, logs, ratelimits, security, serving, statics
@@ -49,4 +49,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     statics.init_app(app)  # static URLs carry their content hash: cached for a year by the front
     app.register_blueprint(citizen.bp)
     app.register_blueprint(staff.blueprint())
+    open311.init_app(app)
     return app

@@ -62,3 +62,25 @@ def test_the_phone_shape_takes_landlines_and_still_refuses_other_shapes(tmp_path
         db.session.commit()
         downgrade(revision="base")
         db.engine.dispose()
+
+
+def test_the_open311_channel_is_allowed_after_0011_and_counted_as_the_websites_below_it(tmp_path):
+    app = create_app({"TESTING": True, "SECRET_KEY": "k",
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/open311.sqlite3"})
+    with app.app_context():
+        from app.core.extensions import db
+
+        upgrade()
+        _insert_case(db.session, "合作方的案件")
+        db.session.execute(sa.text("UPDATE suggestions SET channel = 'open311'"))
+        db.session.commit()
+        try:
+            db.session.execute(sa.text("UPDATE suggestions SET channel = 'fax'"))
+            raise AssertionError("the channel's CHECK let an unknown channel in")
+        except sa.exc.IntegrityError:
+            db.session.rollback()
+        downgrade(revision="0009")
+        assert db.session.scalar(sa.text("SELECT channel FROM suggestions")) == "web"
+        db.session.commit()
+        assert "open311_keys" not in sa.inspect(db.engine).get_table_names()
+        db.engine.dispose()

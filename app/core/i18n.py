@@ -7,6 +7,8 @@ from flask_babel import format_datetime, get_locale
 
 from app.core.extensions import babel
 
+STATELESS = "yima_stateless"  # app.extensions: blueprints that answer machines, never with a session cookie
+
 
 def select_locale() -> str:
     """The language chosen with ?lang=, remembered in the session; Chinese otherwise."""
@@ -14,6 +16,8 @@ def select_locale() -> str:
 
 
 def _remember_language() -> None:
+    if request.blueprint in current_app.extensions.get(STATELESS, ()):
+        return  # they choose the language per request (app/open311/views.py language())
     wanted = request.args.get("lang")
     if wanted in current_app.config["LANGUAGES"]:
         session["lang"] = wanted

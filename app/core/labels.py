@@ -27,6 +27,7 @@ CHANNEL = {
     Channel.WEB: _l("Website"),
     Channel.COUNTER: _l("Service counter"),
     Channel.HOTLINE: _l("Hotline"),
+    Channel.OPEN311: _l("Partner system (Open311)"),
 }
 
 ROLE = {

@@ -86,6 +86,20 @@ lookup_per_code = limiter.limit(_setting("TRACK_CODE_RATE_LIMIT", TRACK_CODE_RAT
                                 key_func=typed_receipt_code, methods=["POST"],
                                 deduct_when=_lookup_failed)
 feedback = limiter.limit(_setting("FEEDBACK_RATE_LIMIT", "20 per hour"), methods=["POST"])
+
+
+
+def partner_key() -> str:
+    """The API key an Open311 POST presents, hashed: each partner has its own budget."""
+    try:
+        presented = request.form.get("api_key", "")
+    except Exception:  # noqa: BLE001 - an oversize body is the view's 413, not a storage error
+        return "open311:unreadable"
+    return "open311:" + hashlib.sha256(presented.encode()).hexdigest()[:16]
+
+
+# Open311 filings, per key (fail open as the citizens' limits do: a partner's case is not lost).
+partner = limiter.limit(_setting("OPEN311_RATE_LIMIT", "300 per hour"), key_func=partner_key, methods=["POST"])
 login = login_limiter.limit(_setting("LOGIN_RATE_LIMIT", "10 per minute;50 per hour"), methods=["POST"])
 
 

@@ -36,6 +36,7 @@ class Channel(str, enum.Enum):
     WEB = "web"  # /submit without a poster
     COUNTER = "counter"  # filed by staff for a walk-in citizen
     HOTLINE = "hotline"  # filed by staff from a phone call
+    OPEN311 = "open311"  # filed by a partner's system through Open311 GeoReport v2 (app/open311/)
 
 
 class Role(str, enum.Enum):

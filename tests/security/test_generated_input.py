@@ -19,7 +19,10 @@ from werkzeug.datastructures import ImmutableMultiDict
 
 from app.domain.workflow import Action
 from app.core.db import utcnow
-from app.models import OrgUnit, OutboxMessage, Poster, UnitChannel
+from app.config import clocks
+from app.domain.workflow import Kind
+from app.models import Category, OrgUnit, OutboxMessage, Poster, UnitChannel
+from app.services import open311
 from tests.web.staff_helpers import CSRF_ANY, signed_in
 
 ROLES = [None, "yangming", "yangming-lead", "jiaotong", "dispatch", "yuyao-supervisor", "ningbo-supervisor",
@@ -90,12 +93,17 @@ def path_values(app, session, make_receipt):
     session.flush()
     channel_id = channel.id
     file_id = _a_photo(app, session, receipt.suggestion.id)
+    _key, api_key = open311.new_api_key(session, "fuzz partner", utcnow())
+    open311_token = open311.file_request(session, _key, open311.PartnerFiling(
+        fingerprint="fuzz", category=session.scalars(sa.select(Category)).first(), kind=Kind.SUGGESTION,
+        description="路灯不亮", location="新建路"), clocks(app.config), app.config["SECRET_KEY"], utcnow())[1]
     session.commit()  # no read snapshot held while the app writes
     return {"case_id": [case_id, receipt.suggestion.id], "file_id": [file_id], "poster_id": [poster_id], "unit_id": [unit_id],
             "reply_id": [reply_id], "channel_id": [channel_id], "message_id": [message_id],
-            "fmt": ["csv", "xlsx", "a4.pdf", "a5.pdf", "svg", "png"], "step": ["rate", "review", "follow-up"],
+            "fmt": ["csv", "xlsx", "a4.pdf", "a5.pdf", "svg", "png", "json", "xml"], "step": ["rate", "review", "follow-up"],
             "action": [a.value for a in Action], "token": [receipt.token], "code": ["YMQ2K8"],
-            "filename": ["yima.css"]}
+            "filename": ["yima.css"], "service_code": ["daolu"], "service_request_id": [receipt.suggestion.receipt_code],
+            "open311_token": [open311_token], "rest": ["nothing.json"]}
 
 
 def _a_photo(app, session, case_id: int) -> int:
