@@ -1,0 +1,77 @@
+"""Similar open cases: the few cases a new text (or a case on a staff page) most likely repeats.
+
+One indexed read narrows the cases to those that could be the same matter: open, filed within
+the window, at the same poster or of the same matter (two partial indexes of open cases only,
+migrations/versions/0013_similar.py), newest first and at most CANDIDATES of them. Python then
+scores each text (app/domain/similarity.py) and keeps those at or above the threshold.
+A staff member sees only cases in their scope (app/services/access.py); a citizen's hint never
+offers a report or accusation (检举控告), whoever may see it.
+"""
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Optional
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from app.domain import similarity
+from app.domain.workflow import OPEN_STATES
+from app.models import Poster, Suggestion, User
+from app.services.access import case_scope
+
+# Newest first, this many open cases at most are scored: about 10 ms of Python (bench/similar.py).
+CANDIDATES = 300
+
+
+@dataclass(frozen=True)
+class Match:
+    """An open case like the text asked about: its id, how alike (0..1), and whether it was
+    filed at the same poster."""
+
+    case_id: int
+    score: float
+    same_poster: bool
+
+
+def similar_open_cases(session: Session, text: str, now: datetime, *, poster_id: Optional[int] = None,
+                       category_id: Optional[int] = None, location: str = "", actor: Optional[User] = None,
+                       exclude_id: Optional[int] = None, limit: int = 5) -> list[Match]:
+    """The open cases most like `text` filed in the last similarity.WINDOW_DAYS at the same poster or
+    of the same matter, best first; only those `actor` may see (None: a citizen, no reports)."""
+    near = [column == value for column, value in ((Suggestion.poster_id, poster_id),
+                                                  (Suggestion.category_id, category_id)) if value is not None]
+    if not near:
+        return []
+    query = (
+        sa.select(Suggestion.id, Suggestion.text, Suggestion.location, Suggestion.poster_id, Poster.place_label)
+        .outerjoin(Poster, Poster.id == Suggestion.poster_id)
+        .where(sa.or_(*near), Suggestion.status.in_(sorted(OPEN_STATES)),
+               Suggestion.created_at >= now - timedelta(days=similarity.WINDOW_DAYS))
+        .order_by(Suggestion.created_at.desc()).limit(CANDIDATES)
+    )
+    query = query.where(case_scope(session, actor) if actor is not None else Suggestion.is_report.is_(False))
+    if exclude_id is not None:
+        query = query.where(Suggestion.id != exclude_id)
+    own_place = location or _place_label(session, poster_id)
+    asked = similarity.profile(text, own_place)
+    matches = []
+    for case_id, their_text, their_location, their_poster, their_label in session.execute(query):
+        same_poster = poster_id is not None and their_poster == poster_id
+        score = similarity.similarity(asked, similarity.profile(their_text, their_location or their_label or ""),
+                                      same_place=same_poster)
+        if score >= similarity.THRESHOLD:
+            matches.append(Match(case_id, round(score, 3), same_poster))
+    matches.sort(key=lambda m: (-m.score, -m.case_id))
+    return matches[:limit]
+
+
+def similar_to_case(session: Session, case: Suggestion, actor: User, now: datetime, limit: int = 5) -> list[Match]:
+    """The open cases in `actor`'s scope most like `case` (for its staff page), best first."""
+    return similar_open_cases(session, case.text, now, poster_id=case.poster_id, category_id=case.category_id,
+                              location=case.location, actor=actor, exclude_id=case.id, limit=limit)
+
+
+def _place_label(session: Session, poster_id: Optional[int]) -> str:
+    if poster_id is None:
+        return ""
+    return session.scalar(sa.select(Poster.place_label).where(Poster.id == poster_id)) or ""
