@@ -114,13 +114,13 @@ def fill(engine, cases: int) -> None:
                 rating_comment, version)
             SELECT 'Z' || lpad(to_hex(i), 8, '0'), md5('t' || i), md5('p' || i), md5('k' || i), 'complaint',
                 'poster', CASE WHEN open THEN 'accepted' ELSE 'closed' END,
-                (CAST(:texts AS text[]))[1 + (i * 7919) % cardinality(CAST(:texts AS text[]))], '', 'zh_Hans_CN',
+                (CAST(:texts AS text[]))[1 + CAST((i * 7919) % cardinality(CAST(:texts AS text[])) AS integer)], '', 'zh_Hans_CN',
                 (SELECT id FROM categories ORDER BY id LIMIT 1 OFFSET (i % 9)),
-                CASE WHEN i % 5 < 3 THEN (CAST(:posters AS integer[]))[1 + (i * 31) % 2000] END,
+                CASE WHEN i % 5 < 3 THEN (CAST(:posters AS integer[]))[1 + CAST((i * 31) % 2000 AS integer)] END,
                 :unit, at, at, at + interval '15 days', at + interval '1 day',
                 CASE WHEN open THEN NULL ELSE at + interval '20 days' END,
                 'first', 0, '', 0, i % 50 = 0, '', 1
-            FROM (SELECT i, now() - (random() * 1095) * interval '1 day' AS at FROM generate_series(CAST(:start AS integer), CAST(:stop AS integer)) i) s,
+            FROM (SELECT i, now() - (random() * 1095) * interval '1 day' AS at FROM generate_series(CAST(:start AS bigint), CAST(:stop AS bigint)) i) s,
                 LATERAL (SELECT at > now() - interval '60 days' AND random() < 0.6 AS open) o
         """), {"texts": texts, "posters": posters, "unit": unit, "start": have + 1, "stop": cases})
         c.execute(sa.text("ANALYZE suggestions"))

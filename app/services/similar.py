@@ -65,10 +65,16 @@ def similar_open_cases(session: Session, text: str, now: datetime, *, poster_id:
     return matches[:limit]
 
 
-def similar_to_case(session: Session, case: Suggestion, actor: User, now: datetime, limit: int = 5) -> list[Match]:
+def similar_to_case(session: Session, case: Suggestion, actor: User, now: datetime,
+                    limit: int = 5) -> list[tuple[Suggestion, Match]]:
     """The open cases in `actor`'s scope most like `case` (for its staff page), best first."""
-    return similar_open_cases(session, case.text, now, poster_id=case.poster_id, category_id=case.category_id,
-                              location=case.location, actor=actor, exclude_id=case.id, limit=limit)
+    matches = similar_open_cases(session, case.text, now, poster_id=case.poster_id, category_id=case.category_id,
+                                 location=case.location, actor=actor, exclude_id=case.id, limit=limit)
+    if not matches:
+        return []
+    found = {c.id: c for c in session.scalars(sa.select(Suggestion).where(
+        Suggestion.id.in_([m.case_id for m in matches]), case_scope(session, actor)))}
+    return [(found[m.case_id], m) for m in matches if m.case_id in found]
 
 
 def _place_label(session: Session, poster_id: Optional[int]) -> str:

@@ -11,11 +11,11 @@ from app.core.extensions import db
 from app.core.i18n import page_language
 from app.core.sealed import seal, unseal
 from app.core.security import no_store
-from app.domain import codes
+from app.domain import codes, similarity
 from app.domain.policy import Area, allowed_actions, refusal
 from app.domain.workflow import STAFF_ACTIONS, Action, Channel, Kind
 from app.models import Suggestion
-from app.services import directory, notices, subscriptions
+from app.services import directory, notices, similar, subscriptions
 from app.staff import actions, drafts
 from app.staff.auth import area_required
 from app.staff.badges import deadline_badge
@@ -61,6 +61,8 @@ def render_case(found: Suggestion, form: CaseActionForm | None = None, phone: st
         master_visible=found.merged_into is not None and services.can_see(db.session, current_user, found.merged_into),
         has_notice=notices.receipt_notice(found) is not None,
         subscription=subscriptions.subscription_of(db.session, found.id),
+        similar_cases=similar.similar_to_case(db.session, found, current_user, now),
+        similar_days=similarity.WINDOW_DAYS,
     )
     return html, status
 
