@@ -466,3 +466,15 @@ class OutboxMessage(Base):
         sa.CheckConstraint("transport IN ('sms', 'dingtalk', 'wecom', 'email')", name="transport"),
         sa.CheckConstraint("attempts >= 0", name="attempts"),
     )
+
+
+class CaseSignature(Base):
+    """What similarity compares of a case (app/domain/similarity.py Profile), kept when it is
+    filed so a hint reads it instead of reading the text again: space-separated grams."""
+
+    __tablename__ = "case_signatures"
+
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("suggestions.id", ondelete="CASCADE"), primary_key=True)
+    place: Mapped[str] = mapped_column(sa.Text, default="")
+    matter: Mapped[str] = mapped_column(sa.Text, default="")
+    words: Mapped[str] = mapped_column(sa.Text, default="")

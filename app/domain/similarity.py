@@ -116,6 +116,17 @@ def profile(text: str, place: str = "") -> Profile:
                    frozenset(w for w in _MATTER_WORDS if w in text))
 
 
+def signature(found: Profile) -> tuple[str, str, str]:
+    """A Profile as three strings to store (grams hold no space: they are word characters)."""
+    return " ".join(sorted(found.place)), " ".join(sorted(found.matter)), " ".join(sorted(found.words))
+
+
+def from_signature(place: str, matter: str, words: str, also_place: str = "") -> Profile:
+    """The Profile a stored signature() holds; `also_place` (a poster's label) adds to its places."""
+    extra = _bigrams(normalise(also_place)) if also_place else ()
+    return Profile(frozenset(place.split()).union(extra), frozenset(matter.split()), frozenset(words.split()))
+
+
 def _overlap(a: frozenset, b: frozenset) -> float:
     return len(a & b) / min(len(a), len(b)) if a and b else 0.0
 

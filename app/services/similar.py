@@ -2,8 +2,10 @@
 
 One indexed read narrows the cases to those that could be the same matter: open, filed within
 the window, at the same poster or of the same matter (two partial indexes of open cases only,
-migrations/versions/0013_similar.py), newest first and at most CANDIDATES of them. Python then
-scores each text (app/domain/similarity.py) and keeps those at or above the threshold.
+migrations/versions/0013_similar.py), newest first and at most CANDIDATES of them, each with the
+signature kept when it was filed (remember_signature, called by intake). Python then compares
+the signatures (app/domain/similarity.py) and keeps those at or above the threshold; a case
+filed before signatures were kept is read from its text, which costs some fifty times more.
 A staff member sees only cases in their scope (app/services/access.py); a citizen's hint never
 offers a report or accusation (检举控告), whoever may see it.
 """
@@ -16,10 +18,10 @@ from sqlalchemy.orm import Session
 
 from app.domain import similarity
 from app.domain.workflow import OPEN_STATES
-from app.models import Poster, Suggestion, User
+from app.models import CaseSignature, Poster, Suggestion, User
 from app.services.access import case_scope
 
-# Newest first, this many open cases at most are scored: about 10 ms of Python (bench/similar.py).
+# Newest first, this many open cases at most are compared (bench/similar.py times it).
 CANDIDATES = 300
 
 
@@ -33,6 +35,12 @@ class Match:
     same_poster: bool
 
 
+def remember_signature(session: Session, case_id: int, text: str, location: str = "") -> None:
+    """Keep what similarity compares of a case just filed; one INSERT, flushed with the filing."""
+    place, matter, words = similarity.signature(similarity.profile(text, location))
+    session.execute(sa.insert(CaseSignature), [dict(case_id=case_id, place=place, matter=matter, words=words)])
+
+
 def similar_open_cases(session: Session, text: str, now: datetime, *, poster_id: Optional[int] = None,
                        category_id: Optional[int] = None, location: str = "", actor: Optional[User] = None,
                        exclude_id: Optional[int] = None, limit: int = 5) -> list[Match]:
@@ -43,8 +51,10 @@ def similar_open_cases(session: Session, text: str, now: datetime, *, poster_id:
     if not near:
         return []
     query = (
-        sa.select(Suggestion.id, Suggestion.text, Suggestion.location, Suggestion.poster_id, Poster.place_label)
+        sa.select(Suggestion.id, Suggestion.poster_id, Poster.place_label, CaseSignature.place,
+                  CaseSignature.matter, CaseSignature.words)
         .outerjoin(Poster, Poster.id == Suggestion.poster_id)
+        .outerjoin(CaseSignature, CaseSignature.case_id == Suggestion.id)
         .where(sa.or_(*near), Suggestion.status.in_(sorted(OPEN_STATES)),
                Suggestion.created_at >= now - timedelta(days=similarity.WINDOW_DAYS))
         .order_by(Suggestion.created_at.desc()).limit(CANDIDATES)
@@ -52,15 +62,20 @@ def similar_open_cases(session: Session, text: str, now: datetime, *, poster_id:
     query = query.where(case_scope(session, actor) if actor is not None else Suggestion.is_report.is_(False))
     if exclude_id is not None:
         query = query.where(Suggestion.id != exclude_id)
-    own_place = location or _place_label(session, poster_id)
-    asked = similarity.profile(text, own_place)
+    asked = similarity.profile(text, location or _place_label(session, poster_id))
+    rows = session.execute(query).all()
+    unsigned = _texts(session, [row.id for row in rows if row.place is None])
     matches = []
-    for case_id, their_text, their_location, their_poster, their_label in session.execute(query):
-        same_poster = poster_id is not None and their_poster == poster_id
-        score = similarity.similarity(asked, similarity.profile(their_text, their_location or their_label or ""),
-                                      same_place=same_poster)
+    for row in rows:
+        if row.place is None:
+            their_text, their_location = unsigned[row.id]
+            theirs = similarity.profile(their_text, their_location or row.place_label or "")
+        else:
+            theirs = similarity.from_signature(row.place, row.matter, row.words, row.place_label or "")
+        same_poster = poster_id is not None and row.poster_id == poster_id
+        score = similarity.similarity(asked, theirs, same_place=same_poster)
         if score >= similarity.THRESHOLD:
-            matches.append(Match(case_id, round(score, 3), same_poster))
+            matches.append(Match(row.id, round(score, 3), same_poster))
     matches.sort(key=lambda m: (-m.score, -m.case_id))
     return matches[:limit]
 
@@ -75,6 +90,15 @@ def similar_to_case(session: Session, case: Suggestion, actor: User, now: dateti
     found = {c.id: c for c in session.scalars(sa.select(Suggestion).where(
         Suggestion.id.in_([m.case_id for m in matches]), case_scope(session, actor)))}
     return [(found[m.case_id], m) for m in matches if m.case_id in found]
+
+
+def _texts(session: Session, case_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """The texts and locations of cases kept without a signature (filed before revision 0013)."""
+    if not case_ids:
+        return {}
+    rows = session.execute(sa.select(Suggestion.id, Suggestion.text, Suggestion.location)
+                           .where(Suggestion.id.in_(case_ids)))
+    return {case_id: (text, location) for case_id, text, location in rows}
 
 
 def _place_label(session: Session, poster_id: Optional[int]) -> str:

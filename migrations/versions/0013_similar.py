@@ -1,4 +1,4 @@
-"""similar cases: open cases by poster and by matter, newest first, in two small partial indexes
+"""similar cases: open cases by poster and by matter in two partial indexes; a signature per case
 
 Revision ID: 0013
 Revises: 0009
@@ -20,6 +20,16 @@ OPEN = "status IN ('submitted', 'accepted', 'review', 're_review')"
 
 
 def upgrade():
+    # Cases filed before this revision have none: app/services/similar.py reads their text instead.
+    op.create_table('case_signatures',
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('place', sa.Text(), nullable=False),
+    sa.Column('matter', sa.Text(), nullable=False),
+    sa.Column('words', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['suggestions.id'], name=op.f('fk_case_signatures_case_id_suggestions'),
+                            ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('case_id', name=op.f('pk_case_signatures'))
+    )
     for column in ('poster_id', 'category_id'):
         op.create_index(f'ix_suggestions_open_{column}', 'suggestions', [column, 'created_at'], unique=False,
                         postgresql_where=sa.text(OPEN), sqlite_where=sa.text(OPEN))
@@ -28,3 +38,4 @@ def upgrade():
 def downgrade():
     for column in ('poster_id', 'category_id'):
         op.drop_index(f'ix_suggestions_open_{column}', table_name='suggestions')
+    op.drop_table('case_signatures')

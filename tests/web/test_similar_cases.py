@@ -5,7 +5,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from app.core.db import utcnow
-from app.models import User
+from app.models import CaseSignature, User
 from app.services.similar import similar_open_cases, similar_to_case
 from tests.web.staff_helpers import signed_in
 
@@ -68,3 +68,12 @@ def test_the_staff_case_page_links_similar_cases_in_scope_only(app, make_case, s
     own_page = handler.get(f"/staff/cases/{at_yangming.id}").get_data(as_text=True)
     assert "相似的未办结案件" not in own_page and link not in own_page and ROAD[:12] not in own_page
     assert handler.get(f"/staff/cases/{at_transport.id}").status_code == 404
+
+
+def test_a_case_filed_before_signatures_were_kept_is_read_from_its_text(make_case, session):
+    light = make_case(poster="YMQ2K8", text=LIGHT, location="")
+    assert session.get(CaseSignature, light.id) is not None
+    signed = similar_open_cases(session, LIGHT_AGAIN, utcnow(), poster_id=light.poster_id)
+    session.execute(sa.delete(CaseSignature))
+    session.commit()
+    assert similar_open_cases(session, LIGHT_AGAIN, utcnow(), poster_id=light.poster_id) == signed != []
