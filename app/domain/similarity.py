@@ -121,10 +121,14 @@ def signature(found: Profile) -> tuple[str, str, str]:
     return " ".join(sorted(found.place)), " ".join(sorted(found.matter)), " ".join(sorted(found.words))
 
 
-def from_signature(place: str, matter: str, words: str, also_place: str = "") -> Profile:
-    """The Profile a stored signature() holds; `also_place` (a poster's label) adds to its places."""
-    extra = _bigrams(normalise(also_place)) if also_place else ()
-    return Profile(frozenset(place.split()).union(extra), frozenset(matter.split()), frozenset(words.split()))
+def place_grams(place: str) -> frozenset[str]:
+    """The place bigrams a case's location or its poster's label adds to what its text names."""
+    return frozenset(_bigrams(normalise(place))) if place else frozenset()
+
+
+def from_signature(place: str, matter: str, words: str, also_place: frozenset[str] = frozenset()) -> Profile:
+    """The Profile a stored signature() holds; `also_place` (place_grams of a poster's label) adds to it."""
+    return Profile(frozenset(place.split()) | also_place, frozenset(matter.split()), frozenset(words.split()))
 
 
 def _overlap(a: frozenset, b: frozenset) -> float:

@@ -50,28 +50,42 @@ def similar_open_cases(session: Session, text: str, now: datetime, *, poster_id:
                                                   (Suggestion.category_id, category_id)) if value is not None]
     if not near:
         return []
+    scope = case_scope(session, actor) if actor is not None else Suggestion.is_report.is_(False)
+    since = now - timedelta(days=similarity.WINDOW_DAYS)
+    # One limited read per index (at the poster, of the matter), newest first: each stops after
+    # CANDIDATES rows of its partial index instead of sorting every open case of a busy matter.
+    newest = []
+    for condition in near:
+        one = (sa.select(Suggestion.id, Suggestion.created_at)
+               .where(condition, Suggestion.status.in_(sorted(OPEN_STATES)), Suggestion.created_at >= since, scope)
+               .order_by(Suggestion.created_at.desc()).limit(CANDIDATES))
+        if exclude_id is not None:
+            one = one.where(Suggestion.id != exclude_id)
+        one = one.subquery()
+        newest.append(sa.select(one.c.id, one.c.created_at))
+    ids = sa.union(*newest).subquery()
     query = (
-        sa.select(Suggestion.id, Suggestion.poster_id, Poster.place_label, CaseSignature.place,
-                  CaseSignature.matter, CaseSignature.words)
+        sa.select(ids.c.id, Suggestion.poster_id, Poster.place_label, CaseSignature.place, CaseSignature.matter,
+                  CaseSignature.words)
+        .join(Suggestion, Suggestion.id == ids.c.id)
         .outerjoin(Poster, Poster.id == Suggestion.poster_id)
-        .outerjoin(CaseSignature, CaseSignature.case_id == Suggestion.id)
-        .where(sa.or_(*near), Suggestion.status.in_(sorted(OPEN_STATES)),
-               Suggestion.created_at >= now - timedelta(days=similarity.WINDOW_DAYS))
-        .order_by(Suggestion.created_at.desc()).limit(CANDIDATES)
+        .outerjoin(CaseSignature, CaseSignature.case_id == ids.c.id)
+        .order_by(ids.c.created_at.desc()).limit(CANDIDATES)
     )
-    query = query.where(case_scope(session, actor) if actor is not None else Suggestion.is_report.is_(False))
-    if exclude_id is not None:
-        query = query.where(Suggestion.id != exclude_id)
     asked = similarity.profile(text, location or _place_label(session, poster_id))
     rows = session.execute(query).all()
     unsigned = _texts(session, [row.id for row in rows if row.place is None])
+    labels: dict[str, frozenset[str]] = {}  # a poster's label, read once however many cases name it
     matches = []
     for row in rows:
         if row.place is None:
             their_text, their_location = unsigned[row.id]
             theirs = similarity.profile(their_text, their_location or row.place_label or "")
         else:
-            theirs = similarity.from_signature(row.place, row.matter, row.words, row.place_label or "")
+            label = row.place_label or ""
+            if label not in labels:
+                labels[label] = similarity.place_grams(label)
+            theirs = similarity.from_signature(row.place, row.matter, row.words, labels[label])
         same_poster = poster_id is not None and row.poster_id == poster_id
         score = similarity.similarity(asked, theirs, same_place=same_poster)
         if score >= similarity.THRESHOLD:

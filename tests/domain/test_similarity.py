@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from app.domain.similarity import THRESHOLD, from_signature, profile, signature, similar, similarity
+from app.domain.similarity import THRESHOLD, from_signature, place_grams, profile, signature, similar, similarity
 
 DATA = Path(__file__).parent / "data"
 
@@ -69,4 +69,4 @@ def test_a_case_location_counts_as_a_place_named(place):
 def test_a_stored_signature_gives_back_the_profile():
     found = profile("南雷南路和新建北路路口的路灯不亮了，已经4G信号都没有。", "新建北路")
     assert from_signature(*signature(found)) == found
-    assert from_signature(*signature(profile("路灯不亮")), also_place="南雷南路").place == profile("路灯不亮", "南雷南路").place
+    assert from_signature(*signature(profile("路灯不亮")), also_place=place_grams("南雷南路")).place == profile("路灯不亮", "南雷南路").place
