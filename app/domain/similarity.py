@@ -126,11 +126,6 @@ def place_grams(place: str) -> frozenset[str]:
     return frozenset(_bigrams(normalise(place))) if place else frozenset()
 
 
-def from_signature(place: str, matter: str, words: str, also_place: frozenset[str] = frozenset()) -> Profile:
-    """The Profile a stored signature() holds; `also_place` (place_grams of a poster's label) adds to it."""
-    return Profile(frozenset(place.split()) | also_place, frozenset(matter.split()), frozenset(words.split()))
-
-
 def _overlap(a: frozenset, b: frozenset) -> float:
     return len(a & b) / min(len(a), len(b)) if a and b else 0.0
 
@@ -155,6 +150,18 @@ def matter_score(a: Profile, b: Profile) -> float:
 def similarity(a: Profile, b: Profile, same_place: bool = False) -> float:
     """0..1: the smaller of place and matter agreement; `same_place` when a poster says so."""
     return min(1.0 if same_place else place_score(a, b), matter_score(a, b))
+
+
+def signature_similarity(asked: Profile, place: str, matter: str, words: str,
+                         also_place: frozenset[str] = frozenset(), same_place: bool = False) -> float:
+    """similarity() of `asked` and a stored signature() (`also_place`: place_grams of the case's
+    poster label), without building the matter of a case whose place
+    already rules it out (most cases of a busy matter are elsewhere): at most 0 below THRESHOLD."""
+    places = frozenset(place.split()) | also_place
+    where = 1.0 if same_place else (_overlap(asked.place, places) if asked.place and places else _UNKNOWN_PLACE)
+    if where < THRESHOLD:
+        return 0.0
+    return min(where, matter_score(asked, Profile(places, frozenset(matter.split()), frozenset(words.split()))))
 
 
 def similar(a: Profile, b: Profile, same_place: bool = False) -> bool:

@@ -78,16 +78,17 @@ def similar_open_cases(session: Session, text: str, now: datetime, *, poster_id:
     labels: dict[str, frozenset[str]] = {}  # a poster's label, read once however many cases name it
     matches = []
     for row in rows:
+        same_poster = poster_id is not None and row.poster_id == poster_id
+        label = row.place_label or ""
         if row.place is None:
             their_text, their_location = unsigned[row.id]
-            theirs = similarity.profile(their_text, their_location or row.place_label or "")
+            score = similarity.similarity(asked, similarity.profile(their_text, their_location or label),
+                                          same_place=same_poster)
         else:
-            label = row.place_label or ""
             if label not in labels:
                 labels[label] = similarity.place_grams(label)
-            theirs = similarity.from_signature(row.place, row.matter, row.words, labels[label])
-        same_poster = poster_id is not None and row.poster_id == poster_id
-        score = similarity.similarity(asked, theirs, same_place=same_poster)
+            score = similarity.signature_similarity(asked, row.place, row.matter, row.words, labels[label],
+                                                    same_place=same_poster)
         if score >= similarity.THRESHOLD:
             matches.append(Match(row.id, round(score, 3), same_poster))
     matches.sort(key=lambda m: (-m.score, -m.case_id))

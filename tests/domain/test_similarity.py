@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from app.domain.similarity import THRESHOLD, from_signature, place_grams, profile, signature, similar, similarity
+from app.domain.similarity import (THRESHOLD, place_grams, profile, signature, signature_similarity,
+                                   similar, similarity)
 
 DATA = Path(__file__).parent / "data"
 
@@ -66,7 +67,16 @@ def test_a_case_location_counts_as_a_place_named(place):
     assert similar(a, b) and not similar(profile("路灯一个星期不亮了", "胜山路"), b)
 
 
-def test_a_stored_signature_gives_back_the_profile():
-    found = profile("南雷南路和新建北路路口的路灯不亮了，已经4G信号都没有。", "新建北路")
-    assert from_signature(*signature(found)) == found
-    assert from_signature(*signature(profile("路灯不亮")), also_place=place_grams("南雷南路")).place == profile("路灯不亮", "南雷南路").place
+def test_a_poster_label_adds_to_the_places_a_signature_names():
+    asked = profile("南雷南路路灯不亮，晚上很黑")
+    stored = signature(profile("路灯坏了好多天，晚上很黑"))
+    assert signature_similarity(asked, *stored, also_place=place_grams("南雷南路公交站")) == similarity(
+        asked, profile("路灯坏了好多天，晚上很黑", "南雷南路公交站")) >= THRESHOLD
+
+
+def test_a_signature_scores_as_its_profile_wherever_it_can_reach_the_threshold():
+    pairs = _pairs("similar_pairs.json")
+    for p in pairs[::7]:
+        asked, theirs = profile(p["a"]), profile(p["b"])
+        score = signature_similarity(asked, *signature(theirs))
+        assert score == similarity(asked, theirs) or score == 0.0 and similarity(asked, theirs) < THRESHOLD
