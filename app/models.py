@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.db import Base
-from app.domain.workflow import Action, CaseState, Channel, Kind, Rating, Role, Stage
+from app.domain.workflow import OPEN_STATES, Action, CaseState, Channel, Kind, Rating, Role, Stage
 
 
 def _enum(enum_cls, name: str) -> sa.Enum:
@@ -143,6 +143,9 @@ PHONE_SHAPE = ("citizen_phone IS NULL"
                " OR (length(citizen_phone) BETWEEN 10 AND 12 AND substr(citizen_phone, 1, 1) = '0')")
 
 
+OPEN_SQL = "status IN (" + ", ".join(f"'{s.value}'" for s in sorted(OPEN_STATES)) + ")"
+
+
 class Suggestion(Base):
     """A citizen's case: what they wrote, where it stands, who holds it, and its clocks."""
 
@@ -212,6 +215,9 @@ class Suggestion(Base):
             "handled_by_id", "unit_id", "category_id", "poster_id", "channel", "kind"]),
         sa.Index("ix_suggestions_unit_created", "unit_id", "created_at"),
         sa.Index("ix_suggestions_handled_created", "handled_by_id", "created_at"),
+        # Similar open cases at a poster or of a matter (app/services/similar.py): open cases only.
+        *(sa.Index(f"ix_suggestions_open_{column}", column, "created_at", postgresql_where=sa.text(OPEN_SQL),
+                   sqlite_where=sa.text(OPEN_SQL)) for column in ("poster_id", "category_id")),
         # The figures read these indexes only (PostgreSQL INCLUDE): no trip to the wide rows.
         sa.Index("ix_suggestions_accepted", "accepted_at", postgresql_include=[
             "accept_due_at", "received_at", "handled_by_id", "unit_id", "category_id", "poster_id",
@@ -460,3 +466,15 @@ class OutboxMessage(Base):
         sa.CheckConstraint("transport IN ('sms', 'dingtalk', 'wecom', 'email')", name="transport"),
         sa.CheckConstraint("attempts >= 0", name="attempts"),
     )
+
+
+class CaseSignature(Base):
+    """What similarity compares of a case (app/domain/similarity.py Profile), kept when it is
+    filed so a hint reads it instead of reading the text again: space-separated grams."""
+
+    __tablename__ = "case_signatures"
+
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("suggestions.id", ondelete="CASCADE"), primary_key=True)
+    place: Mapped[str] = mapped_column(sa.Text, default="")
+    matter: Mapped[str] = mapped_column(sa.Text, default="")
+    words: Mapped[str] = mapped_column(sa.Text, default="")

@@ -16,6 +16,7 @@ from app.domain.workflow import Action, CaseState, Channel, Kind
 from app.models import CaseEvent, Category, OrgUnit, Poster, Subscription, Suggestion
 from app.services.announce import Step, note_step
 from app.services.errors import AlreadyFiled, Mistyped, NotFound
+from app.services.similar import remember_signature
 from app.services.subscriptions import subscribe
 
 DISPATCH_KIND = "dispatch"
@@ -177,6 +178,7 @@ def file_submission(session: Session, filing: Filing, clocks: Clocks, now: datet
         event_id = session.scalars(sa.insert(CaseEvent).returning(CaseEvent.id), [dict(
             suggestion_id=case.id, at=now, action=Action.SUBMIT, to_status=CaseState.SUBMITTED,
             to_unit_id=filing.unit_id, public=True)]).one()
+        remember_signature(session, case.id, data.text, data.location)  # for hints of similar cases
         if data.told and secret_key and phones.is_mobile(data.citizen_phone):
             subscribe(session, case.id, token, secret_key, now, data.recorded_by_id)
         note_step(session, Step(case.id, Action.SUBMIT, event_id, now, to_unit_id=filing.unit_id))

@@ -13,12 +13,12 @@ from app.core.uploads import take_files
 from app.core.i18n import page_language
 from app.core.sealed import seal, unseal
 from app.core.security import no_store
-from app.domain import codes
+from app.domain import codes, similarity
 from app.domain.attachments import REPLY_FILES, FileRole
 from app.domain.policy import Area, allowed_actions, refusal
 from app.domain.workflow import STAFF_ACTIONS, Action, Channel, Kind
 from app.models import Suggestion
-from app.services import directory, notices, subscriptions, uploads
+from app.services import directory, notices, similar, subscriptions, uploads
 from app.staff import actions, drafts
 from app.staff.auth import area_required
 from app.staff.badges import deadline_badge
@@ -66,6 +66,8 @@ def render_case(found: Suggestion, form: CaseActionForm | None = None, phone: st
         has_notice=notices.receipt_notice(found) is not None,
         subscription=subscriptions.subscription_of(db.session, found.id),
         files=uploads.files_of(db.session, [found.id]), file_url=staff_file_url, reply_files=REPLY_FILES,
+        similar_cases=similar.similar_to_case(db.session, found, current_user, now),
+        similar_days=similarity.WINDOW_DAYS,
     )
     return html, status
 

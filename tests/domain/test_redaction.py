@@ -1,0 +1,138 @@
+"""Redaction before publishing: phones, ID numbers, plates, doors and names are masked wherever
+they stand and however they are typed; dates and counts stay; masking twice changes nothing."""
+from datetime import date
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from app.domain.redaction import MASK, fold, id_check_char, redact
+
+# Chinese text with no digits and none of the words that make a name or an address
+# (先生, 路, 号 …), so whatever is masked in it came from what a test put there.
+_TRIGGERS = set("先生女士小姐师傅阿姨大爷妈叔老路街道巷弄里村社区花园公寓新苑府城广场号幢栋楼座单元室"
+                + "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼")
+_HAN = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5).filter(lambda c: c not in _TRIGGERS)
+_PUNCT = st.sampled_from(list("，。！？、；：“”（）《》 "))
+chinese = st.text(st.one_of(_HAN, _PUNCT), max_size=40)
+
+_FULL = str.maketrans("0123456789-", "０１２３４５６７８９－")
+
+
+def _spaced(digits: str, groups: list[int], sep: str) -> str:
+    out, at = [], 0
+    for size in groups:
+        out.append(digits[at:at + size])
+        at += size
+    return sep.join(out)
+
+
+@st.composite
+def mobiles(draw):
+    digits = "1" + draw(st.sampled_from("3456789")) + draw(st.text("0123456789", min_size=9, max_size=9))
+    typed = _spaced(digits, draw(st.sampled_from([[11], [3, 4, 4], [3, 8], [7, 4]])), draw(st.sampled_from(" -")))
+    return typed.translate(_FULL) if draw(st.booleans()) else typed
+
+
+@st.composite
+def landlines(draw):
+    area = draw(st.sampled_from(["010", "021", "0574", "0571", "0755"]))
+    local = draw(st.sampled_from("23456789")) + draw(st.text("0123456789", min_size=7, max_size=7))
+    typed = area + draw(st.sampled_from(["", "-", " "])) + (local[:4] + draw(st.sampled_from(["", " ", "-"])) + local[4:])
+    return typed.translate(_FULL) if draw(st.booleans()) else typed
+
+
+@st.composite
+def id_numbers(draw):
+    born = draw(st.dates(min_value=date(1920, 1, 1), max_value=date(2020, 12, 31)))
+    first17 = (draw(st.sampled_from(["330281", "330203", "110101"])) + born.strftime("%Y%m%d")
+               + draw(st.text("0123456789", min_size=3, max_size=3)))
+    number = first17 + id_check_char(first17)
+    typed = _spaced(number, draw(st.sampled_from([[18], [6, 8, 4], [6, 4, 4, 4]])), draw(st.sampled_from(" -")))
+    return typed.translate(_FULL) if draw(st.booleans()) else typed
+
+
+def _digits_left(text: str) -> str:
+    return "".join(c for c in fold(text) if c.isdigit())
+
+
+@settings(max_examples=300)
+@given(before=chinese, after=chinese, number=st.one_of(mobiles(), landlines(), id_numbers()))
+def test_a_phone_or_id_number_anywhere_in_any_chinese_text_is_masked(before, after, number):
+    redacted = redact(before + number + after)
+    assert _digits_left(redacted.text) == ""
+    assert redacted.text.startswith(before) and redacted.text.endswith(after)
+    assert len(redacted.text) == len(before + number + after)
+
+
+_ORDINARY = st.sampled_from([
+    "2026年11月3日", "11月3号", "2025年", "下午3点", "14:30", "3栋楼", "200米", "5个路灯", "3000元",
+    "12.5元", "第2单元门口", "30分钟", "2路公交", "5号线", "三年级2班", "60岁", "8辆车", "第3次",
+])
+
+
+@settings(max_examples=200)
+@given(pieces=st.lists(st.tuples(chinese, _ORDINARY), max_size=5), tail=chinese)
+def test_dates_times_counts_and_money_are_left_alone(pieces, tail):
+    text = "".join(a + b for a, b in pieces) + tail
+    assert redact(text).text == text and redact(text).spans == ()
+
+
+@settings(max_examples=200)
+@given(before=chinese, after=chinese, number=st.one_of(mobiles(), landlines(), id_numbers()),
+       door=st.sampled_from(["南雷南路123号", "新建路45弄6号302室", "3幢2单元501室", "浙B·12345", "王先生"]))
+def test_redacting_twice_changes_nothing(before, after, number, door):
+    once = redact(before + number + door + after, citizen_name="张建国", staff_names=["李明"]).text
+    again = redact(once, citizen_name="张建国", staff_names=["李明"])
+    assert again.text == once and again.spans == ()
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("我是张建国，电话13805741234，小区门口的路灯坏了一个月了。",
+     "我是＊＊＊，电话＊＊＊＊＊＊＊＊＊＊＊，小区门口的路灯坏了一个月了。"),
+    ("我住新建北路45弄6号302室，楼上每天晚上11点以后还在装修。",
+     "我住新建北路＊＊弄＊号＊＊＊室，楼上每天晚上11点以后还在装修。"),
+    ("阳光花园3幢2单元501室门口的窨井盖松了，有事打０５７４－６２３４５６７８找我。",
+     "阳光花园＊幢＊单元＊＊＊室门口的窨井盖松了，有事打＊＊＊＊－＊＊＊＊＊＊＊＊找我。"),
+    ("一辆浙B·D12345的车天天停在消防通道上，还有浙BK8S21。",
+     "一辆＊＊＊＊＊＊＊＊＊的车天天停在消防通道上，还有＊＊＊＊＊＊＊。"),
+    ("社区的李明说下周来修，王师傅和陈阿姨都等了两个星期。",
+     "社区的＊＊说下周来修，＊师傅和＊阿姨都等了两个星期。"),
+    ("2026年11月3日起，阳明街道3栋楼旁边200米内的5个路灯都不亮。",
+     "2026年11月3日起，阳明街道3栋楼旁边200米内的5个路灯都不亮。"),
+    ("11月3号下午我打了12345，说好的3个工作日没有人回复，花了300元修车。",
+     "11月3号下午我打了12345，说好的3个工作日没有人回复，花了300元修车。"),
+    ("卖菜的阿姨和保安大叔都说这里2路公交车站的站牌被撞了。",
+     "卖菜的阿姨和保安大叔都说这里2路公交车站的站牌被撞了。"),
+])
+def test_realistic_sentences(text, expected):
+    assert redact(text, citizen_name="张建国", staff_names=["李明"]).text == expected
+
+
+def test_an_id_number_is_masked_if_its_date_is_real_or_its_check_is_right():
+    first17 = "33028119900101123"
+    right = first17 + id_check_char(first17)
+    wrong_check = first17 + ("0" if right[-1] != "0" else "1")  # a typo: still the citizen's ID
+    bad_date_right_check = "33028119901301123"
+    bad_date_right_check += id_check_char(bad_date_right_check)
+    neither = "330281199013011230" if id_check_char("33028119901301123") != "0" else "330281199013011231"
+    for number in (right, wrong_check, bad_date_right_check):
+        assert MASK * 18 in redact(f"身份证号{number}。").text, number
+    assert redact(f"订单号{neither}。").text == f"订单号{neither}。"
+
+
+def test_the_check_character_can_be_x():
+    first17 = next(p for p in (f"3302811990010{n:04d}" for n in range(10000)) if id_check_char(p) == "X")
+    assert redact(f"身份证{first17}x").text == "身份证" + MASK * 18
+
+
+def test_spans_name_the_original_characters_for_a_side_by_side_view():
+    text = "王先生的电话138 1234 5678，住南雷南路123号。"
+    redacted = redact(text)
+    assert [(text[s.start:s.end], s.kind) for s in redacted.spans] == [
+        ("王", "name"), ("138 1234 5678", "phone"), ("123号", "address")]
+    assert all(redacted.text[s.start:s.end] != text[s.start:s.end] for s in redacted.spans)
+
+
+def test_a_one_character_name_is_not_masked_everywhere():
+    assert redact("王村路口的灯不亮", citizen_name="王").text == "王村路口的灯不亮"
