@@ -181,6 +181,8 @@ class _Player:
             poster_code = what
         elif how in ("counter", "hotline"):  # staff file for the citizen: their unit receives it
             channel, unit_id = Channel(how), self.user(what).unit_id
+        elif how == "open311":  # a partner's system, routed by the matter as the web form is
+            channel = Channel.OPEN311
         elif how != "web":
             raise ValueError(f"demo case {scenario.name!r}: unknown channel {scenario.via!r}")
         category = self.categories[scenario.category].id if scenario.category else None

@@ -161,6 +161,10 @@ ELSEWHERE = [
     Scenario("jt-accepted-crossing", S, "web", (10, "13:00"),
              "建议在四明西路与南雷南路交叉口重新施划斑马线，原来的已经磨得看不清了，学生放学过马路很危险。",
              "四明西路与南雷南路交叉口", category="daolu", steps=(accept(9, "10:00", JT),)),
+    # Filed by the 12345 hotline's own software through the Open311 API (app/open311/).
+    Scenario("jt-open311-signal", C, "open311", (3, "14:10"),
+             "谭家岭东路与城东路路口的红绿灯最近一周经常黑屏，早晚高峰车辆抢行，希望尽快修好。",
+             "谭家岭东路与城东路路口", ("吴建平", "13957462285"), category="daolu", steps=(accept(2, "09:30", JT),)),
     Scenario("jt-reply-overdue", C, "web", (65, "09:20"),
              "城东路改造后路面比两边小区入口高出二十多厘米，下雨天雨水全倒灌进小区，车也开不进去，要求整改。",
              "城东路", ("徐志刚", "13968275541"), category="daolu", steps=(
