@@ -17,6 +17,8 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
+from PIL import Image
+
 from qr.print_fonts import PrintFont, load_print_font
 from qr.print_image import layout_image
 from qr.print_layout import GREY, INK, RED, RULE, Color, Item, Layout, Line, Text, fit_size, qr_block, wrap
@@ -107,9 +109,11 @@ def receipt_png(card: ReceiptCard, *, font_path: str | None = None) -> bytes:
     image = layout_image(receipt_layout(card, font), font, dpi=PX_PER_MM * 25.4)
     # Text is anti-aliased in greys and red; a small palette keeps the file small, and QR
     # modules stay pure black and white (they are drawn without anti-aliasing).
-    image = image.quantize(colors=16, dither=0)
+    # FASTOCTREE and zlib's default level: ~12 ms a card; median cut and optimize cost ~100 ms
+    # more for 2 KB less, and a card with a PIN is drawn for each request.
+    image = image.quantize(colors=16, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True, dpi=(PX_PER_MM * 25.4,) * 2)
+    image.save(buffer, format="PNG", dpi=(PX_PER_MM * 25.4,) * 2)
     return buffer.getvalue()
 
 
