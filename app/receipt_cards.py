@@ -49,7 +49,12 @@ def _pinless_png(card: ReceiptCard, font_path: str | None) -> bytes:
 
 def card_png_size(card: ReceiptCard) -> tuple[int, int]:
     """The (width, height) of the card's PNG in pixels, for the <img> that shows it."""
-    return receipt_png_size(card, font_path=_font_path())
+    return _png_size(card, _font_path())
+
+
+@lru_cache(maxsize=512)  # laying a card out encodes its QR (~15 ms); the tracking page asks often
+def _png_size(card: ReceiptCard, font_path: str | None) -> tuple[int, int]:
+    return receipt_png_size(card, font_path=font_path)
 
 
 def card_pdf(card: ReceiptCard) -> bytes:
