@@ -135,14 +135,14 @@ class Layout:
         return [item for item in self.items if isinstance(item, QrBlock)]
 
 
-def qr_runs(url: str) -> tuple[int, tuple[tuple[int, int, int, int], ...]]:
-    """Encode ``url`` and return (modules, dark rectangles in module units).
+def qr_runs(url: str, error: str = ERROR_LEVEL) -> tuple[int, tuple[tuple[int, int, int, int], ...]]:
+    """Encode ``url`` at error level ``error`` and return (modules, dark rectangles in module units).
 
     Horizontal runs of dark modules become one rectangle, and identical runs on consecutive rows
     are stacked into a taller one: about a third of the rectangles of one-per-module drawing,
     which keeps 1,000-page PDFs small and fast to rasterise.
     """
-    qr = segno.make_qr(url, error=ERROR_LEVEL, boost_error=False)
+    qr = segno.make_qr(url, error=error, boost_error=False)
     open_runs: dict[tuple[int, int], list[int]] = {}  # (col, width) -> [row, height]
     done: list[tuple[int, int, int, int]] = []
     size = 0
@@ -170,9 +170,9 @@ def qr_runs(url: str) -> tuple[int, tuple[tuple[int, int, int, int], ...]]:
     return size, tuple(sorted(done, key=lambda r: (r[1], r[0])))
 
 
-def qr_block(url: str, x: float, y: float, outer: float) -> QrBlock:
+def qr_block(url: str, x: float, y: float, outer: float, error: str = ERROR_LEVEL) -> QrBlock:
     """A QR for ``url`` whose quiet-zone square of ``outer`` mm has its top left at (x, y)."""
-    modules, runs = qr_runs(url)
+    modules, runs = qr_runs(url, error)
     return QrBlock(x, y, outer / (modules + 2 * QUIET_ZONE), modules, runs, url)
 
 

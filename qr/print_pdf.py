@@ -118,11 +118,11 @@ class PdfCanvas:
         pdf.set_text_color(*t.color)
         x = t.x - pdf.get_string_width(text) / 2 if t.anchor == "middle" else t.x
         if t.bold and not self.font.font_missing:
-            pdf.set_draw_color(*t.color)
-            pdf.set_line_width(bold_stroke(t.size))
-            pdf.text_mode = TextMode.FILL_STROKE
-            pdf.text(x, t.y, text)
-            pdf.text_mode = TextMode.FILL
+            # In a saved graphics state: fpdf2 writes no "0 Tr" for plain text after it, so a
+            # mode set outside one would outline every later line on the page too.
+            with pdf.local_context(text_mode=TextMode.FILL_STROKE, line_width=bold_stroke(t.size),
+                                   draw_color=t.color):
+                pdf.text(x, t.y, text)
         else:
             pdf.text(x, t.y, text)
 

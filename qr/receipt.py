@@ -23,12 +23,6 @@ def svg(url: str, scale: int = 6, title: str = "") -> str:
     return buffer.getvalue().decode()
 
 
-def svg_data_uri(url: str, scale: int = 6) -> str:
-    """The QR's SVG as a data: URI, for an <img> inside the page that shows it."""
-    return make(url).svg_data_uri(scale=scale, border=4, xmldecl=False, svgns=True, unit=None,
-                                  encode_minimal=True, omit_charset=True)
-
-
 def png(url: str, scale: int = 8) -> bytes:
     """The QR as a PNG image (4-module quiet zone), `scale` px per module."""
     buffer = io.BytesIO()

@@ -27,6 +27,7 @@ from app.domain.workflow import Action, Kind
 from app.core.extensions import csrf, db
 from app.core.i18n import page_language
 from app.models import Suggestion
+from app.receipt_cards import card_png, card_png_size, receipt_card
 from app.services import subscriptions, uploads
 from app.core.sealed import seal, unseal
 from app.core.security import no_store
@@ -181,12 +182,6 @@ def case_for_token(token: str):
 # Drawing a QR costs milliseconds and a token's QR never changes (cases are never deleted),
 # so each worker keeps the most recent ones; the case is looked up only when one is drawn.
 @lru_cache(maxsize=512)
-def _receipt_data_uri(url: str) -> str:
-    """The QR inside the tracking page: it arrives with the page, one request fewer on a phone."""
-    return receipt_qr.svg_data_uri(url)
-
-
-@lru_cache(maxsize=512)
 def _receipt_svg(token: str, url: str) -> str:
     case_for_token(token)
     return receipt_qr.svg(url)
@@ -217,7 +212,7 @@ def render_tracking(case: Suggestion, token, forms=None, status: int = 200, pin=
         stop_url=url_for("citizen.feedback.stop", **({"token": token} if token else {})),
         now=now, may=may, review_answer_days=cl.review_answer_days,
         files=uploads.citizen_files(db.session, case), file_url=citizen_file_url(token),
-        qr_src=_receipt_data_uri(tracking_url(token)) if token else None,
+        receipt_size=card_png_size(receipt_card(case, tracking_url(token), None)) if token else None,
         action_urls={step: url_for("citizen.feedback.send", step=step, **({"token": token} if token else {}))
                      for step in ("rate", "review", "follow-up")},
     )
@@ -278,6 +273,18 @@ def track_qr_png(token: str):
     png, receipt_code = _receipt_png(token, tracking_url(token))
     response = Response(png, mimetype="image/png")
     response.headers["Content-Disposition"] = f'attachment; filename="yima-{receipt_code}.png"'
+    return response
+
+
+@bp.get("/t/<token>/receipt.png")
+@no_store
+def track_receipt_png(token: str):
+    """The receipt as one image (QR, code, PIN, unit, day) that a long press saves to a phone's
+    album; it carries the PIN only for the browser whose page may show it."""
+    case = case_for_token(token)
+    card = receipt_card(case, tracking_url(token), remembered_pins().get(case.receipt_code))
+    response = Response(card_png(card), mimetype="image/png")
+    response.headers["Content-Disposition"] = f'inline; filename="yima-{case.receipt_code}.png"'
     return response
 
 

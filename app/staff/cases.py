@@ -1,5 +1,7 @@
 """A case in the staff view: its page, its actions, the phone reveal, and filing for a citizen."""
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session, url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
@@ -18,12 +20,14 @@ from app.domain.attachments import REPLY_FILES, FileRole
 from app.domain.policy import Area, allowed_actions, refusal
 from app.domain.workflow import STAFF_ACTIONS, Action, Channel, Kind
 from app.models import Suggestion
+from app.receipt_cards import card_pdf, receipt_card
 from app.services import directory, notices, similar, subscriptions, uploads
 from app.staff import actions, drafts
 from app.staff.auth import area_required
 from app.staff.badges import deadline_badge
 from app.staff.forms import CaseActionForm, CounterCaseForm
 from app.storage import LETTER_PREFIX, REPLY_PREFIX
+from qr import receipt as receipt_qr
 
 bp = Blueprint("cases", __name__)
 
@@ -140,19 +144,35 @@ def new_case():
     return render_template("staff/new_case.html", form=form)
 
 
-@bp.get("/cases/<int:case_id>/slip")
-@no_store
-def slip(case_id: int):
-    """The 80 mm receipt slip for a walk-in citizen: QR, receipt code and PIN (shown once)."""
+def _slip_of(case_id: int) -> tuple[Suggestion, str, str]:
+    """The case just filed in this session, its tracking URL and its PIN; else a 404."""
     found = load_case(case_id)
     held = unseal(session.get("slip"), current_app.config["SECRET_KEY"], {})
     if held.get("case") != found.id:
         abort(404)  # the PIN is not stored; the slip can be printed only right after filing
-    url = f"{current_app.config['PUBLIC_BASE_URL']}/t/{held['token']}"
-    from qr import receipt as receipt_qr
+    return found, f"{current_app.config['PUBLIC_BASE_URL']}/t/{held['token']}", held["pin"]
 
-    return render_template("staff/slip.html", case=found, code=codes.grouped(found.receipt_code),
-                           pin=held["pin"], url=url, qr_svg=receipt_qr.svg(url, scale=4))
+
+@bp.get("/cases/<int:case_id>/slip")
+@no_store
+def slip(case_id: int):
+    """The 80 mm receipt slip for a walk-in citizen: QR, receipt code and PIN (shown once); for
+    a caller, what to read to them instead."""
+    found, url, pin = _slip_of(case_id)
+    return render_template("staff/slip.html", case=found, code=codes.grouped(found.receipt_code), pin=pin,
+                           url=url, qr_svg=receipt_qr.svg(url, scale=4), hotline=found.channel is Channel.HOTLINE,
+                           told=subscriptions.is_told(db.session, found))
+
+
+@bp.get("/cases/<int:case_id>/slip.pdf")
+@no_store
+def slip_pdf(case_id: int):
+    """The slip as a PDF page exactly 80 mm wide, which any print dialog sends to the slip printer
+    at its size (browsers print HTML pages on A4 or Letter)."""
+    found, url, pin = _slip_of(case_id)
+    response = Response(card_pdf(receipt_card(found, url, pin, deadline=True)), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="yima-slip-{found.receipt_code}.pdf"'
+    return response
 
 
 @bp.post("/cases/<int:case_id>/<action>")

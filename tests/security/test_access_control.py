@@ -183,3 +183,8 @@ def test_the_slip_with_the_pin_is_only_for_the_session_that_filed(app, staff, se
     assert filer.get(slip).status_code == 200
     assert colleague.get(slip).status_code == 404
     assert app.test_client().get(slip).status_code == 302
+    pdf = filer.get(slip + ".pdf")  # the slip as an 80 mm PDF: the same PIN, the same rule
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    assert pdf.headers["Cache-Control"] == "no-store"
+    assert colleague.get(slip + ".pdf").status_code == 404
+    assert app.test_client().get(slip + ".pdf").status_code == 302

@@ -138,6 +138,7 @@ def test_a_huge_poster_in_a_print_selection_is_refused(app, staff, session):
 
 def test_a_made_up_token_draws_no_qr(client):
     assert refused(client.get("/t/" + "x" * 5000 + "/qr.png"), NOT_FOUND, 404)
+    assert refused(client.get("/t/" + "x" * 5000 + "/receipt.png"), NOT_FOUND, 404)
 
 
 def test_a_print_file_holds_a_bounded_number_of_posters(app, staff, make_poster, session, monkeypatch):

@@ -1,7 +1,6 @@
 """The citizen's loop: poster → form → receipt → QR → tracking page."""
 import html
 import re
-import urllib.parse
 
 import sqlalchemy as sa
 
@@ -45,9 +44,9 @@ def test_whole_loop_from_poster_to_tracking_page(client, fill_form, session):
     url = f"https://yima.example.gov.cn/t/{token}"
     assert decode_png(client.get(f"/t/{token}/qr.png").data) == [url]
     assert decode_svg(client.get(f"/t/{token}/qr.svg").get_data(as_text=True)) == [url]
-    # The QR in the page itself, drawn at the size the page shows it (246 px), same URL.
-    img = re.search(r'<img class="qr" src="data:image/svg\+xml,([^"]+)" width="246" height="246"', receipt.get_data(as_text=True))
-    assert decode_svg(urllib.parse.unquote(html.unescape(img.group(1)))) == [url]
+    # The receipt image in the page itself holds the same URL (tests/web/test_receipt_image.py).
+    img = re.search(r'<figure class="receipt-image">\s*<img src="([^"]+)"', receipt.get_data(as_text=True))
+    assert decode_png(client.get(html.unescape(img.group(1))).data) == [url]
 
     # The scanned URL opens the tracking page: status, unit, deadline, timeline; no name or phone.
     again = text_of(client.get(url.replace("https://yima.example.gov.cn", "")))

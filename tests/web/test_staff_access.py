@@ -9,7 +9,7 @@ from app.models import CaseEvent, Suggestion
 from tests.web.helpers import text_of
 from tests.web.staff_helpers import CSRF_ANY, signed_in
 
-CASE_PAGES = ["/staff/cases/{id}", "/staff/cases/{id}/slip"]
+CASE_PAGES = ["/staff/cases/{id}", "/staff/cases/{id}/slip", "/staff/cases/{id}/slip.pdf"]
 CASE_POSTS = [f"/staff/cases/{{id}}/{a.value}" for a in STAFF_ACTIONS] + ["/staff/cases/{id}/reveal_phone"]
 
 
