@@ -12,12 +12,12 @@ laminate adds glare. Poster URLs are short (``https://host/p/CODE``), so H costs
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Union
 
-import segno
-
 from qr.print_fonts import PrintFont, is_wide
+from qr.print_symbol import symbol_rows
 
 ERROR_LEVEL = "h"
 QUIET_ZONE = 4  # modules; ISO/IEC 18004 requires 4 around a QR symbol
@@ -37,6 +37,7 @@ RULE = (190, 190, 190)
 WHITE = (255, 255, 255)
 
 Color = tuple[int, int, int]
+_DARK_RUN = re.compile("1+")
 
 
 @dataclass(frozen=True)
@@ -140,34 +141,24 @@ def qr_runs(url: str, error: str = ERROR_LEVEL) -> tuple[int, tuple[tuple[int, i
 
     Horizontal runs of dark modules become one rectangle, and identical runs on consecutive rows
     are stacked into a taller one: about a third of the rectangles of one-per-module drawing,
-    which keeps 1,000-page PDFs small and fast to rasterise.
+    which keeps 1,000-page PDFs small and fast to rasterise. The symbol is segno's, with its
+    mask chosen the fast way (see :mod:`qr.print_symbol`).
     """
-    qr = segno.make_qr(url, error=error, boost_error=False)
+    rows = symbol_rows(url, error)
     open_runs: dict[tuple[int, int], list[int]] = {}  # (col, width) -> [row, height]
     done: list[tuple[int, int, int, int]] = []
-    size = 0
-    for row, line in enumerate(qr.matrix):
-        size = len(line)
-        row_runs = set()
-        col = 0
-        while col < size:
-            if line[col]:
-                start = col
-                while col < size and line[col]:
-                    col += 1
-                row_runs.add((start, col - start))
-            col += 1
-        for key in list(open_runs):
-            if key not in row_runs:
-                top, height = open_runs.pop(key)
-                done.append((key[0], top, key[1], height))
+    for row, line in enumerate(rows):
+        row_runs = {(m.start(), m.end() - m.start()) for m in _DARK_RUN.finditer(line)}
+        for key in [key for key in open_runs if key not in row_runs]:
+            top, height = open_runs.pop(key)
+            done.append((key[0], top, key[1], height))
         for key in row_runs:
             if key in open_runs:
                 open_runs[key][1] += 1
             else:
                 open_runs[key] = [row, 1]
     done.extend((key[0], top, key[1], h) for key, (top, h) in open_runs.items())
-    return size, tuple(sorted(done, key=lambda r: (r[1], r[0])))
+    return len(rows), tuple(sorted(done, key=lambda r: (r[1], r[0])))
 
 
 def qr_block(url: str, x: float, y: float, outer: float, error: str = ERROR_LEVEL) -> QrBlock:
