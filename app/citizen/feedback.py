@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app import services
-from app.core import ratelimits
+from app.core import display, ratelimits
 from app.citizen.forms import FollowUpForm, RateForm, ReviewForm, StopForm
 from app.citizen.views import case_for_token, render_tracking
 from app.config import clocks
@@ -47,9 +47,12 @@ def feedback(step: str, token):
     if step not in FORMS:
         abort(404)
     case = _case(token)
-    form = FORMS[step]()
+    forms = {name: each() for name, each in FORMS.items()}  # one form on the page: every text kept
+    if display.asked():  # the language or the mode switched: the page again, nothing sent
+        return render_tracking(case, token, forms)
+    form = forms[step]
     if not form.validate():
-        return render_tracking(case, token, {step: form}, status=400)
+        return render_tracking(case, token, forms, status=400)
     now, cl = utcnow(), clocks(current_app.config)
     try:
         if step == "rate":
@@ -68,7 +71,7 @@ def feedback(step: str, token):
     except services.Refused as refused:
         db.session.rollback()
         flash(str(REFUSED.get(refused.reason, REFUSED["state"])) % {"days": cl.review_request_days}, "error")
-        return render_tracking(db.session.get(Suggestion, case.id), token, {step: form}, status=409)
+        return render_tracking(db.session.get(Suggestion, case.id), token, forms, status=409)
     flash(message, "success")
     if token is None:
         return redirect(url_for("citizen.tracked"), code=303)
