@@ -24,10 +24,18 @@ COOKIE_DAYS = 400  # the longest lifetime browsers keep (Chromium caps cookies a
 MODES = {"elder": True, "plain": False}
 SHOWS = frozenset({"lang", *MODES})
 MAX_NEXT = 2000
+STAFF = "/staff"
+
+
+def offered() -> bool:
+    """Whether this page has the mode: every page but the staff's (their error pages too)."""
+    return not request.path.startswith(STAFF)
 
 
 def elder_on() -> bool:
     """Whether this page is shown in the elder-friendly mode (a switch in this request wins)."""
+    if not offered():
+        return False
     wanted = g.get("yima_elder")
     if wanted is not None:
         return wanted
@@ -103,4 +111,5 @@ def init_app(app) -> None:
     app.add_url_rule("/display", "display", csrf.exempt(switch), methods=["POST"])
     app.after_request(_remember)
     app.jinja_env.globals["elder_on"] = elder_on
+    app.jinja_env.globals["mode_offered"] = offered
     app.jinja_env.globals["page_here"] = here

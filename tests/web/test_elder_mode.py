@@ -109,3 +109,11 @@ def test_a_switch_without_the_forms_own_token_is_refused_as_a_sending_would_be(c
     page = response.get_data(as_text=True)
     assert "请再次点击“提交”" in page and "Set-Cookie" not in response.headers
     assert session.scalar(sa.select(sa.func.count()).select_from(Suggestion)) == 0
+
+
+def test_staff_pages_keep_their_own_look_whatever_the_cookie(client):
+    switch(client, "elder", "/")
+    login = html(client, "/staff/login")
+    assert '<html lang="zh-CN">' in login and "大字模式" not in login and "标准模式" not in login
+    missing = client.get("/staff/no-such-page").get_data(as_text=True)
+    assert 'class="elder"' not in missing and "/display" not in missing
