@@ -1,7 +1,8 @@
 // What the elder-friendly mode promises, measured on the rendered page (tests/browser/test_elder_mode.py):
 // every text at least `minFont` px with line spacing of 1.5 and more, 7:1 contrast against what is
-// really behind it, and every visible control (with a box's or a circle's label) at least `minTarget` square.
-({minFont, minLine, minTarget, minContrast}) => {
+// really behind it, and every visible control (with a box's or a circle's label) at least `minTarget`
+// square and `minControlHeight` tall.
+({minFont, minLine, minTarget, minContrast, minControlHeight}) => {
   const problems = [];
   const shown = el => {
     if (el.closest('[aria-hidden=true]')) return false;
@@ -45,7 +46,9 @@
     if (!shown(el)) continue;
     const target = el.matches('input[type=checkbox], input[type=radio]') ? el.closest('label') || el : el;
     const r = target.getBoundingClientRect();
-    if (r.width < minTarget - 0.01 || r.height < minTarget - 0.01) {
+    // A field's own label above it is a target (48 px in the elder mode) but not a control.
+    const tall = el.matches('label') ? minTarget : Math.max(minTarget, minControlHeight || 0);
+    if (r.width < minTarget - 0.01 || r.height < tall - 0.01) {
       problems.push(`target ${Math.round(r.width)}×${Math.round(r.height)}: ${name(el)}`);
     }
   }

@@ -9,7 +9,8 @@ from tests.browser.conftest import CHROMIUM, PHONE, _require_browser
 
 MEASURE = (Path(__file__).parent / "measure.js").read_text()
 ELDER = {"minFont": 20, "minLine": 1.5, "minTarget": 48, "minContrast": 7}
-PLAIN = {"minFont": 16, "minLine": 1.2, "minTarget": 24, "minContrast": 4.5}  # the normal mode: WCAG AA, 2.2 target size
+# The normal mode: WCAG AA contrast, 2.2's 24 px targets, and controls a finger hits (44 px tall).
+PLAIN = {"minFont": 16, "minLine": 1.2, "minTarget": 24, "minContrast": 4.5, "minControlHeight": 44}
 
 
 @pytest.fixture
@@ -82,3 +83,18 @@ def test_the_switch_works_without_javascript_and_keeps_the_typed_text(live_serve
     phone.click("button[value=plain]")
     assert phone.get_attribute("html", "class") is None
     assert "/t/" in phone.url  # back on the same receipt
+
+
+def test_the_receipt_code_never_wraps_on_a_small_phone(live_server, measured, make_receipt):
+    """At 320 px, in English (the longest names beside the code) and in both modes."""
+    receipt = make_receipt("submitted")
+    measured.set_viewport_size({"width": 320, "height": 640})
+    for mode, switch in (("plain", "elder"), ("elder", "plain")):
+        measured.goto(f"{live_server}/t/{receipt.token}?lang=en")
+        # Never broken (white-space: nowrap), so the question is whether it fits inside the receipt.
+        spill = measured.evaluate("(() => { const box = document.querySelector('.receipt').getBoundingClientRect();"
+                                  " return [...document.querySelectorAll('.receipt .code')].map(e => {"
+                                  " const r = e.getBoundingClientRect(); return Math.max(box.left - r.left, r.right - box.right, 0); }); })()")
+        assert spill == [0], (mode, spill)
+        assert measured.evaluate("document.documentElement.scrollWidth") <= 320
+        measured.click(f"button[value={switch}]")
