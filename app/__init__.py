@@ -21,7 +21,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app import citizen, cli, open311, staff
     from app.citizen import pages, scans
     from app.core import db as database
-    from app.core import errors, faults, guards, i18n, labels, logs, ratelimits, security, serving, statics
+    from app.core import display, errors, faults, guards, i18n, labels, logs, ratelimits, security, serving, statics
     from app.core import uploads
     from app.core.extensions import csrf, db, migrate
     from app.notify import watch
@@ -37,6 +37,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     ratelimits.init_app(app)
     scans.init_app(app)
     i18n.init_app(app)
+    display.init_app(app)
     labels.init_app(app)
     security.init_app(app)
     cli.init_app(app)

@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app import services
-from app.core import ratelimits
+from app.core import display, ratelimits
 from app.core.images import clean_image
 from app.core.uploads import take_files
 from app.citizen.forms import FollowUpForm, RateForm, ReviewForm, StopForm
@@ -51,12 +51,15 @@ def feedback(step: str, token):
     if step not in FORMS:
         abort(404)
     case = _case(token)
-    form = FORMS[step]()
+    forms = {name: each() for name, each in FORMS.items()}  # one form on the page: every text kept
+    if display.asked():  # the language or the mode switched: the page again, nothing sent
+        return render_tracking(case, token, forms)
+    form = forms[step]
     valid = form.validate()  # first: validating resets each field's errors
     photos = (take_files(form.photos, form.held_photos, FOLLOW_UP_PHOTOS, clean_image, PHOTO_PREFIX)
               if step == "follow-up" else [])
     if not valid or (step == "follow-up" and form.photos.errors):
-        return render_tracking(case, token, {step: form}, status=400)
+        return render_tracking(case, token, forms, status=400)
     now, cl = utcnow(), clocks(current_app.config)
     try:
         if step == "rate":
@@ -76,7 +79,7 @@ def feedback(step: str, token):
     except services.Refused as refused:
         db.session.rollback()
         flash(str(REFUSED.get(refused.reason, REFUSED["state"])) % {"days": cl.review_request_days}, "error")
-        return render_tracking(db.session.get(Suggestion, case.id), token, {step: form}, status=409)
+        return render_tracking(db.session.get(Suggestion, case.id), token, forms, status=409)
     flash(message, "success")
     if token is None:
         return redirect(url_for("citizen.tracked"), code=303)

@@ -5,14 +5,14 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import (
-    Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request,
+    Blueprint, Response, abort, current_app, g, jsonify, redirect, render_template, request,
     session, url_for,
 )
 from flask_babel import gettext as _
 from wtforms import SelectChoice
 
 from app import services
-from app.core import ratelimits
+from app.core import display, ratelimits
 from app.core.images import clean_image
 from app.core.uploads import take_files
 from app.citizen import held, scans
@@ -100,6 +100,11 @@ def _suggestion_form(poster):
             html = render_template("citizen/submit.html", form=form, poster=poster, expired=False)
             return _fill_form(pages.keep(("form", poster.code if poster else None), html))
         form.submission_key.data = codes.new_submission_key()
+    elif display.asked():  # the language or the mode switched: the same form back, nothing filed
+        take_files(form.photos, form.held_photos, FILING_PHOTOS, clean_image, PHOTO_PREFIX)  # chosen photos held
+        if not codes.SUBMISSION_KEY_PATTERN.match(form.submission_key.data or ""):
+            form.submission_key.data = codes.new_submission_key()
+        return render_template("citizen/submit.html", form=form, poster=poster, expired=False)
     else:
         valid = form.validate()  # first: validating resets each field's errors
         photos = take_files(form.photos, form.held_photos, FILING_PHOTOS, clean_image, PHOTO_PREFIX)
@@ -196,6 +201,7 @@ def _receipt_png(token: str, url: str) -> tuple[bytes, str]:
 def render_tracking(case: Suggestion, token, forms=None, status: int = 200, pin=None):
     """The tracking page with the forms the case's stage offers."""
     forms = forms or {}
+    g.yima_here = url_for("citizen.track", token=token) if token else url_for("citizen.tracked")
     shown = case.merged_into or case  # a merged citizen sees the master's answer
     now, cl = utcnow(), clocks(current_app.config)
     # The forms the policy lets this citizen use now (app/domain/policy.py), as the steps do.
@@ -295,6 +301,8 @@ def track_receipt_png(token: str):
 def lookup():
     """Look a case up by receipt code and PIN."""
     form = TrackForm()
+    if display.asked():  # the language or the mode switched: the typed code back, nothing looked up
+        return render_template("citizen/lookup.html", form=form, not_found=False)
     if form.validate_on_submit():
         try:
             case = services.find_by_code_and_pin(db.session, form.code.data, form.pin.data)

@@ -15,6 +15,18 @@ STATUS = {
     CaseState.MERGED: _l("Merged with a related case"),
 }
 
+# What each state means, in plain words, for the elder-friendly mode's citizen (app/core/display.py).
+STATUS_PLAIN = {
+    CaseState.SUBMITTED: _l("Your matter has arrived. The unit will decide how to handle it by the date below."),
+    CaseState.ACCEPTED: _l("A unit is working on your matter and will answer you by the date below."),
+    CaseState.REPLIED: _l("The unit has answered. Read the answer below and tell us whether you are satisfied."),
+    CaseState.REVIEW: _l("You were not satisfied, so a higher unit is looking at your matter again."),
+    CaseState.RE_REVIEW: _l("The unit above that one is looking at your matter once more. Its answer is final."),
+    CaseState.CLOSED: _l("Your matter is finished."),
+    CaseState.REJECTED: _l("The unit could not take on your matter. The reason is written under Progress."),
+    CaseState.MERGED: _l("Your matter is handled together with the same matter told by other people."),
+}
+
 KIND = {
     Kind.SUGGESTION: _l("Suggestion"),
     Kind.COMPLAINT: _l("Complaint"),
@@ -126,7 +138,7 @@ def event_label(event) -> str:
 def init_app(app) -> None:
     """Make the label tables available to every template."""
     app.jinja_env.globals.update(
-        STATUS_LABEL=STATUS, KIND_LABEL=KIND, CHANNEL_LABEL=CHANNEL, ROLE_LABEL=ROLE,
+        STATUS_LABEL=STATUS, STATUS_PLAIN=STATUS_PLAIN, KIND_LABEL=KIND, CHANNEL_LABEL=CHANNEL, ROLE_LABEL=ROLE,
         ACTION_LABEL=ACTION, MESSAGE_LABEL=MESSAGE, RATING_LABEL=RATING, STAGE_REPLY_LABEL=STAGE_REPLY,
         STAGE_LETTER_LABEL=STAGE_LETTER,
         event_label=event_label,

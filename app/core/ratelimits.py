@@ -35,6 +35,7 @@ import hashlib
 from flask import current_app, request, session
 from flask_limiter.util import get_remote_address
 
+from app.core import display
 from app.domain import codes
 from app.core.extensions import limiter, login_limiter
 
@@ -76,17 +77,19 @@ def _lookup_failed(response) -> bool:
 
 # One budget for both ways in (/p/<code> and /submit): switching URL gives no fresh one.
 submission = limiter.shared_limit(_setting("SUBMIT_RATE_LIMIT", "120 per hour"), scope="submit",
-                                  methods=["POST"])
+                                  methods=["POST"], exempt_when=display.asked)
 submission_per_form = limiter.shared_limit(_setting("SUBMIT_FORM_RATE_LIMIT", "10 per hour"), scope="submit-form",
-                                           key_func=form_session, methods=["POST"], deduct_when=_filed)
-lookup = limiter.limit(_setting("TRACK_RATE_LIMIT", "10 per minute;60 per hour"), methods=["POST"])
+                                           key_func=form_session, methods=["POST"], deduct_when=_filed,
+                                           exempt_when=display.asked)
+lookup = limiter.limit(_setting("TRACK_RATE_LIMIT", "10 per minute;60 per hour"), methods=["POST"],
+                       exempt_when=display.asked)
 # Only failed lookups count, so a botnet trying one code's PIN is stopped while the citizen
 # who knows it is not, unless that code is under attack right now.
 lookup_per_code = limiter.limit(_setting("TRACK_CODE_RATE_LIMIT", TRACK_CODE_RATE_LIMIT),
                                 key_func=typed_receipt_code, methods=["POST"],
-                                deduct_when=_lookup_failed)
-feedback = limiter.limit(_setting("FEEDBACK_RATE_LIMIT", "20 per hour"), methods=["POST"])
-
+                                deduct_when=_lookup_failed, exempt_when=display.asked)
+feedback = limiter.limit(_setting("FEEDBACK_RATE_LIMIT", "20 per hour"), methods=["POST"],
+                         exempt_when=display.asked)
 
 
 def partner_key() -> str:
@@ -108,7 +111,8 @@ def init_app(app) -> None:
 
     Every limit above counts POSTs: a page that is only read is not looked at by either
     limiter (app/core/extensions.py; a GET flood is the load balancer's, and costs no more than
-    the pages it reads).
+    the pages it reads). A POST that only shows its form again in another language or mode
+    (app/core/display.py) is such a read: it files nothing and counts nowhere.
     """
     for each in (limiter, login_limiter):
         each.init_app(app)

@@ -1,5 +1,6 @@
 """No accessibility barrier axe-core can find, on every page citizens and staff open, in both
-languages, at a phone's width and a desk's (axe-core from npm, run in Debian's Chromium)."""
+languages, at a phone's width and a desk's, citizens' pages in both modes (the elder-friendly
+one too: app/core/display.py); axe-core from npm, run in Debian's Chromium."""
 from pathlib import Path
 
 import pytest
@@ -41,7 +42,8 @@ def _violations(page, source: str) -> list[str]:
     return found
 
 
-def _check(browser, base: str, paths: list[str], source: str, *, staff: str | None = None) -> dict:
+def _check(browser, base: str, paths: list[str], source: str, *, staff: str | None = None,
+           elder: bool = False) -> dict:
     problems = {}
     for size, viewport in WIDTHS.items():
         for language in ("zh_Hans_CN", "en"):
@@ -49,6 +51,9 @@ def _check(browser, base: str, paths: list[str], source: str, *, staff: str | No
             context = browser.new_context(viewport=viewport)
             page = context.new_page()
             page.goto(f"{base}/?lang={language}")
+            if elder:
+                page.click("button[value=elder]")  # the mode's own switch
+                assert page.get_attribute("html", "class") == "elder"
             if staff:
                 page.goto(f"{base}/staff/login")
                 page.fill("input[name=username]", staff)
@@ -58,7 +63,7 @@ def _check(browser, base: str, paths: list[str], source: str, *, staff: str | No
                 page.goto(base + path)
                 found = _violations(page, source)
                 if found:
-                    problems[f"{path} {language} {size}"] = found
+                    problems[f"{path} {language} {size}{' elder' if elder else ''}"] = found
             context.close()
     return problems
 
@@ -66,8 +71,10 @@ def _check(browser, base: str, paths: list[str], source: str, *, staff: str | No
 def test_citizen_pages_have_no_barriers(live_server, browser, make_receipt):
     source = _axe_source()
     receipt = make_receipt("replied", told=True)
-    assert _check(browser, live_server, ["/", "/p/YMQ2K8", "/submit", f"/t/{receipt.token}", "/track"],
-                  source) == {}
+    paths = ["/", "/p/YMQ2K8", "/submit", f"/t/{receipt.token}", "/track", "/p/NOSUCH"]
+    problems = _check(browser, live_server, paths, source)
+    problems |= _check(browser, live_server, paths, source, elder=True)
+    assert problems == {}
 
 
 def test_staff_pages_have_no_barriers(live_server, browser, make_receipt, session):

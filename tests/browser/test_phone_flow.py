@@ -17,7 +17,7 @@ def test_poster_to_receipt_to_tracking_on_a_phone(live_server, phone):
     phone.fill("textarea[name=text]", "小区门口路灯坏了三天，晚上很黑，请尽快修理。")
     phone.fill("input[name=location]", "新建路3号")
     phone.fill("input[name=phone]", "13812345678")
-    phone.click("button[type=submit]")
+    phone.click("button.button[type=submit]")
 
     phone.wait_for_url(f"{live_server}/t/*")
     receipt_url = phone.url

@@ -24,7 +24,7 @@ def test_two_photos_attached_on_a_phone_show_on_the_receipt(live_server, phone, 
     phone.fill("textarea[name=text]", "小区门口路灯坏了三天，晚上很黑，请尽快修理。")
     picker.set_input_files([str(first), str(second)])
     phone.screenshot(path=str(SHOTS / "photos-1-form.png"), full_page=True)
-    phone.click("button[type=submit]")
+    phone.click("button.button[type=submit]")
 
     phone.wait_for_url(f"{live_server}/t/*")
     thumbs = phone.locator(".your-text .thumbs img")
@@ -49,13 +49,13 @@ def test_a_pdf_renamed_jpg_is_refused_next_to_the_field_and_the_good_photo_kept(
     phone.goto(f"{live_server}/submit")
     phone.fill("textarea[name=text]", "桥下的路灯一直不亮。")
     phone.locator("input[type=file][name=photos]").set_input_files([str(good), str(bad)])
-    phone.click("button[type=submit]")
+    phone.click("button.button[type=submit]")
     error = phone.locator("#photos-error")
     assert error.inner_text() == "“路灯.jpg”不是可接收的照片。请发送 JPEG、PNG、HEIC 或 WebP 格式的图片。"
     assert phone.input_value("textarea[name=text]") == "桥下的路灯一直不亮。"
     assert phone.locator(".photos .thumbs img").count() == 1  # the good one, held: not asked again
     phone.locator(".photos").scroll_into_view_if_needed()
     phone.screenshot(path=str(SHOTS / "photos-3-refused.png"), full_page=True)
-    phone.click("button[type=submit]")
+    phone.click("button.button[type=submit]")
     phone.wait_for_url(f"{live_server}/t/*")
     assert phone.locator(".your-text .thumbs img").count() == 1

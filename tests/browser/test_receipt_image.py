@@ -31,7 +31,7 @@ def _file(browser, base: str, language: str, width: int):
     page.goto(f"{base}/p/YMQ2K8?lang={language}")
     page.check("input[value=complaint]")
     page.fill("textarea[name=text]", "小区门口路灯坏了三天，晚上很黑，请尽快修理。")
-    page.click("button[type=submit]")
+    page.click("button.button[type=submit]")
     page.wait_for_url(f"{base}/t/*")
     return context, page
 
