@@ -46,7 +46,9 @@ def filtered(session: Session, user: User, f: InboxFilter, now: datetime, clocks
     """The SELECT of the cases matching a filter, scoped to what `user` may see."""
     zone = clocks.calendar.zone
     query = visible_cases(session, user)
-    if f.status == "open":
+    if f.status == "open" and not (f.overdue or f.due_soon):
+        # Overdue and due soon say open already: the same IN list twice made PostgreSQL
+        # guess a few dozen rows and read every overdue case (80 ms at 1 M cases) for a page.
         query = query.where(is_open())
     elif f.status in {s.value for s in CaseState}:
         query = query.where(Suggestion.status == CaseState(f.status))

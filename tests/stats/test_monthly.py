@@ -9,9 +9,9 @@ from app import services
 from app.config import clocks
 from app.domain.workflow import Rating
 from app.core.extensions import db
-from app.models import FigureMonth, Suggestion, User
+from app.models import FigureMonth, OrgUnit, Suggestion, User
 from app.stats.figures import figure_cube, rollup
-from app.stats.monthly import cube_for, refresh, volume_series
+from app.stats.monthly import cube_for, plan, refresh, volume_series
 from app.stats.periods import local_period
 from tests.stats.test_figures import ZONE, month  # noqa: F401 - the fixture
 
@@ -83,3 +83,25 @@ def test_stored_months_leave_reports_out_as_the_live_count_does(app, month, make
         series = dict(volume_series(db.session, None, date(2026, 12, 1), date(2026, 12, 31), "month", LATER, ZONE,
                                     reports=False))
         assert series[date(2026, 12, 1)] == 6  # seven filed in December, one of them a report
+
+
+def test_a_refresh_recounts_what_changed_and_only_that(app, month):  # noqa: F811
+    with app.app_context():
+        refresh(db.session, LATER, ZONE)
+        db.session.commit()
+        assert refresh(db.session, LATER, ZONE) == 0  # nothing changed since: nothing recounted
+        db.session.commit()
+
+        # A December case moves to another unit after the refresh: both units' cells change.
+        cl = clocks(app.config)
+        users = {u.username: u for u in db.session.scalars(sa.select(User))}
+        case = db.session.get(Suggestion, month["ids"][3])
+        transport = db.session.scalars(sa.select(OrgUnit).where(OrgUnit.code == "330281-JT")).one()
+        services.forward_case(db.session, case, users["yangming"], LATER, cl, transport, "交通事项")
+        db.session.commit()
+        assert refresh(db.session, LATER, ZONE) == 2  # December, when it was filed, and February
+        db.session.commit()
+        assert plan(db.session, FIRST, LAST, LATER, ZONE) == ([FIRST], [])  # December is stored again
+        _same(cube_for(db.session, None, FIRST, LAST, LATER, ZONE), _live(LATER))
+        by_unit = rollup(cube_for(db.session, None, FIRST, LAST, LATER, ZONE), "unit")
+        assert by_unit[transport.id].volume == 2  # its own case of December, and the one it was sent
