@@ -1,7 +1,7 @@
 """The staff inbox: the cases a user may see, filtered, nearest deadline first, keyset-paged."""
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Optional
+from typing import NamedTuple, Optional
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
@@ -119,9 +119,10 @@ def counts_by_status(session: Session, user: User) -> dict[CaseState, int]:
     return {CaseState(status): n for status, n in session.execute(query)}
 
 
-@dataclass(frozen=True)
-class ExportRow:
-    """One case of an inbox export, its phone masked unless the phone policy allows it."""
+class ExportRow(NamedTuple):
+    """One case of an inbox export, its phone masked unless the phone policy allows it.
+
+    A tuple, not a frozen dataclass: made once per exported row, it costs a third as much."""
 
     receipt_code: str
     created_at: datetime

@@ -105,3 +105,32 @@ def test_a_refresh_recounts_what_changed_and_only_that(app, month):  # noqa: F81
         _same(cube_for(db.session, None, FIRST, LAST, LATER, ZONE), _live(LATER))
         by_unit = rollup(cube_for(db.session, None, FIRST, LAST, LATER, ZONE), "unit")
         assert by_unit[transport.id].volume == 2  # its own case of December, and the one it was sent
+
+
+def test_an_event_committed_after_the_refresh_that_counted_past_it_still_makes_its_month_dirty(app, month):  # noqa: F811
+    """A slow request draws its event's id, a refresh runs and sees newer events, then the slow
+    request commits: its id is below the newest the refresh saw, yet its month is recounted."""
+    from app.domain.workflow import Action
+    from app.models import CaseEvent
+
+    def note(case, event_id=None):
+        db.session.add(CaseEvent(id=event_id, suggestion_id=case.id, at=LATER, action=Action.NOTE,
+                                 from_status=case.status, to_status=case.status, from_unit_id=case.unit_id,
+                                 to_unit_id=case.unit_id, public=False))
+        db.session.commit()
+
+    with app.app_context():
+        december = db.session.get(Suggestion, month["ids"][0])
+        newest = db.session.scalar(sa.select(sa.func.max(CaseEvent.id)))
+        note(december, newest + 10)  # a fast request, committed before the refresh
+        refresh(db.session, LATER, ZONE)
+        db.session.commit()
+        assert plan(db.session, FIRST, LAST, LATER, ZONE) == ([FIRST], [])
+        december.rating = None  # the slow request: its change and its event, id drawn earlier
+        note(december, newest + 5)
+        assert plan(db.session, FIRST, LAST, LATER, ZONE) == ([], [(FIRST, LAST)])  # counted live
+        _same(cube_for(db.session, None, FIRST, LAST, LATER, ZONE), _live(LATER))
+        assert refresh(db.session, LATER, ZONE) >= 1
+        db.session.commit()
+        assert plan(db.session, FIRST, LAST, LATER, ZONE) == ([FIRST], [])
+        _same(cube_for(db.session, None, FIRST, LAST, LATER, ZONE), _live(LATER))
