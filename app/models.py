@@ -212,7 +212,7 @@ class Suggestion(Base):
         sa.Index("ix_suggestions_unit_due", "unit_id", "due_at", "id"),
         sa.Index("ix_suggestions_due", "due_at", "id"),
         sa.Index("ix_suggestions_created", "created_at", postgresql_include=[
-            "handled_by_id", "unit_id", "category_id", "poster_id", "channel", "kind"]),
+            "handled_by_id", "unit_id", "category_id", "poster_id", "channel", "kind", "is_report"]),
         sa.Index("ix_suggestions_unit_created", "unit_id", "created_at"),
         sa.Index("ix_suggestions_handled_created", "handled_by_id", "created_at"),
         # Similar open cases at a poster or of a matter (app/services/similar.py): open cases only.
@@ -221,11 +221,22 @@ class Suggestion(Base):
         # The figures read these indexes only (PostgreSQL INCLUDE): no trip to the wide rows.
         sa.Index("ix_suggestions_accepted", "accepted_at", postgresql_include=[
             "accept_due_at", "received_at", "handled_by_id", "unit_id", "category_id", "poster_id",
-            "channel", "kind"]),
+            "channel", "kind", "is_report"]),
         sa.Index("ix_suggestions_closed", "closed_at", postgresql_include=[
-            "status", "stage", "handled_by_id", "unit_id", "category_id", "poster_id", "channel", "kind"]),
+            "status", "stage", "handled_by_id", "unit_id", "category_id", "poster_id", "channel", "kind",
+            "is_report"]),
         sa.Index("ix_suggestions_rated", "rated_at", postgresql_include=[
-            "rating", "handled_by_id", "unit_id", "category_id", "poster_id", "channel", "kind"]),
+            "rating", "handled_by_id", "unit_id", "category_id", "poster_id", "channel", "kind", "is_report"]),
+        # Open cases by deadline, alone (the inbox's order; the figures' overdue count, index only).
+        sa.Index("ix_suggestions_open_due", "due_at", "id",
+                 postgresql_where=sa.text("status IN ('submitted', 'accepted', 'review', 're_review')"),
+                 sqlite_where=sa.text("status IN ('submitted', 'accepted', 'review', 're_review')"),
+                 postgresql_include=["is_report", "handled_by_id", "unit_id", "category_id", "poster_id",
+                                     "channel", "kind"]),
+        # The inbox counts pending extension requests on every page: only those few are indexed.
+        sa.Index("ix_suggestions_extension_pending", "unit_id",
+                 postgresql_where=sa.text("extension_request_days IS NOT NULL"),
+                 sqlite_where=sa.text("extension_request_days IS NOT NULL")),
         # Shape, not policy: how many days an extension may be is YIMA_MAX_EXTENSION_DAYS.
         sa.CheckConstraint("extension_days >= 0", name="extension_days"),
         sa.CheckConstraint("extension_request_days IS NULL OR extension_request_days >= 1",
@@ -302,7 +313,8 @@ class Reply(Base):
 
     __table_args__ = (
         sa.Index("ix_replies_at", "at", postgresql_include=[
-            "unit_id", "stage", "due_at", "started_at", "category_id", "poster_id", "channel", "kind"]),
+            "unit_id", "stage", "due_at", "started_at", "category_id", "poster_id", "channel", "kind",
+            "is_report"]),
     )
 
     @property
@@ -362,6 +374,10 @@ class FigureWatermark(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     refreshed_at: Mapped[datetime]
+    # The newest event that refresh saw, and how many of the events of the MARGIN before
+    # refreshed_at it saw: a later event, or one committed late, makes its months dirty.
+    seen_event_id: Mapped[int] = mapped_column(default=0, server_default="0")
+    seen_recent: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class LoginThrottle(Base):

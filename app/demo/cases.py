@@ -261,7 +261,7 @@ def _refresh_stored_months(session: Session, now: datetime, clocks: Clocks, stam
     events are all older than that, so once `sweep` has stored months, they would miss it."""
     from app.stats.monthly import dirty_months, month_start, refresh
 
-    mark = session.scalar(sa.select(FigureWatermark.refreshed_at))
+    mark = session.scalars(sa.select(FigureWatermark)).first()
     if mark is None:
         return  # nothing stored yet: every figure is counted live
     zone = clocks.calendar.zone

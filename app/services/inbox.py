@@ -1,7 +1,7 @@
 """The staff inbox: the cases a user may see, filtered, nearest deadline first, keyset-paged."""
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Optional
+from typing import NamedTuple, Optional
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
@@ -47,7 +47,9 @@ def filtered(session: Session, user: User, f: InboxFilter, now: datetime, clocks
     """The SELECT of the cases matching a filter, scoped to what `user` may see."""
     zone = clocks.calendar.zone
     query = visible_cases(session, user)
-    if f.status == "open":
+    if f.status == "open" and not (f.overdue or f.due_soon):
+        # Overdue and due soon say open already: the same IN list twice made PostgreSQL
+        # guess a few dozen rows and read every overdue case (80 ms at 1 M cases) for a page.
         query = query.where(is_open())
     elif f.status in {s.value for s in CaseState}:
         query = query.where(Suggestion.status == CaseState(f.status))
@@ -118,9 +120,10 @@ def counts_by_status(session: Session, user: User) -> dict[CaseState, int]:
     return {CaseState(status): n for status, n in session.execute(query)}
 
 
-@dataclass(frozen=True)
-class ExportRow:
-    """One case of an inbox export, its phone masked unless the phone policy allows it."""
+class ExportRow(NamedTuple):
+    """One case of an inbox export, its phone masked unless the phone policy allows it.
+
+    A tuple, not a frozen dataclass: made once per exported row, it costs a third as much."""
 
     receipt_code: str
     created_at: datetime
@@ -152,6 +155,11 @@ def export_rows(session: Session, user: User, query: sa.Select, lang: str, unmas
             .outerjoin(Category, Category.id == cases.c.category_id)
             .outerjoin(Poster, Poster.id == cases.c.poster_id)
             .order_by(cases.c.due_at.asc().nulls_last(), cases.c.id))
+    if session.get_bind().dialect.name == "postgresql":
+        # Streamed through a server-side cursor, which PostgreSQL plans for its first tenth
+        # of rows: it walked every case in deadline order, filtering (seconds at 2 M cases).
+        # The whole export is read, so plan for all of it: a range scan and one sort.
+        session.execute(sa.text("SET LOCAL cursor_tuple_fraction = 1.0"))
     for row in session.execute(rows.execution_options(yield_per=2000)):
         (case_id, code, created, kind, category, channel, poster, unit, status, due, text, location,
          name, phone, photos) = row

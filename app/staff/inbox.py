@@ -107,11 +107,18 @@ def inbox_export(fmt: str):
     channels = {k.value: str(v) for k, v in CHANNEL.items()}
     states = {k.value: str(v) for k, v in STATUS.items()}
 
+    due_days: dict = {}  # deadlines fall on a few local midnights: each one's day is worked out once
+
+    def due_day(due):
+        if due not in due_days:
+            due_days[due] = last_day(due, cl.calendar).isoformat()
+        return due_days[due]
+
     def rows():
         for r in export_rows(db.session, current_user, query, lang, unmasked):
             yield [codes.grouped(r.receipt_code), r.created_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
                    kinds.get(r.kind, r.kind), r.category, channels.get(r.channel, r.channel), r.poster, r.unit,
-                   states.get(r.status, r.status), last_day(r.due_at, cl.calendar).isoformat() if r.due_at else "",
+                   states.get(r.status, r.status), due_day(r.due_at) if r.due_at else "",
                    "Y" if r.due_at and r.due_at <= now else "", r.text, r.location, r.photos, r.citizen_name, r.phone]
 
     header = [_("Receipt code"), _("Filed"), _("Type"), _("Matter"), _("Channel"), _("Poster"), _("Held by"),

@@ -9,6 +9,7 @@ import tempfile
 from typing import Iterable, Iterator
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_CHARS = frozenset(FORMULA_START)
 CSV_MIMETYPE = "text/csv; charset=utf-8"
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -26,8 +27,11 @@ def csv_stream(header: list[str], rows: Iterable[list]) -> Iterator[str]:
     writer = csv.writer(buffer)
     yield "\ufeff"
     writer.writerow([safe_cell(h) for h in header])
+    starts = FORMULA_CHARS
     for i, row in enumerate(rows, 1):
-        writer.writerow(["" if v is None else safe_cell(v) for v in row])
+        # safe_cell() inline: a function call per cell was a fifth of a large export's time.
+        writer.writerow(["" if v is None else "'" + v if isinstance(v, str) and v[:1] in starts else v
+                         for v in row])
         if i % 1000 == 0:
             yield buffer.getvalue()
             buffer.seek(0)

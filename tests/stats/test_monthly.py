@@ -9,9 +9,9 @@ from app import services
 from app.config import clocks
 from app.domain.workflow import Rating
 from app.core.extensions import db
-from app.models import FigureMonth, Suggestion, User
+from app.models import FigureMonth, OrgUnit, Suggestion, User
 from app.stats.figures import figure_cube, rollup
-from app.stats.monthly import cube_for, refresh, volume_series
+from app.stats.monthly import cube_for, plan, refresh, volume_series
 from app.stats.periods import local_period
 from tests.stats.test_figures import ZONE, month  # noqa: F401 - the fixture
 
@@ -83,3 +83,54 @@ def test_stored_months_leave_reports_out_as_the_live_count_does(app, month, make
         series = dict(volume_series(db.session, None, date(2026, 12, 1), date(2026, 12, 31), "month", LATER, ZONE,
                                     reports=False))
         assert series[date(2026, 12, 1)] == 6  # seven filed in December, one of them a report
+
+
+def test_a_refresh_recounts_what_changed_and_only_that(app, month):  # noqa: F811
+    with app.app_context():
+        refresh(db.session, LATER, ZONE)
+        db.session.commit()
+        assert refresh(db.session, LATER, ZONE) == 0  # nothing changed since: nothing recounted
+        db.session.commit()
+
+        # A December case moves to another unit after the refresh: both units' cells change.
+        cl = clocks(app.config)
+        users = {u.username: u for u in db.session.scalars(sa.select(User))}
+        case = db.session.get(Suggestion, month["ids"][3])
+        transport = db.session.scalars(sa.select(OrgUnit).where(OrgUnit.code == "330281-JT")).one()
+        services.forward_case(db.session, case, users["yangming"], LATER, cl, transport, "交通事项")
+        db.session.commit()
+        assert refresh(db.session, LATER, ZONE) == 2  # December, when it was filed, and February
+        db.session.commit()
+        assert plan(db.session, FIRST, LAST, LATER, ZONE) == ([FIRST], [])  # December is stored again
+        _same(cube_for(db.session, None, FIRST, LAST, LATER, ZONE), _live(LATER))
+        by_unit = rollup(cube_for(db.session, None, FIRST, LAST, LATER, ZONE), "unit")
+        assert by_unit[transport.id].volume == 2  # its own case of December, and the one it was sent
+
+
+def test_an_event_committed_after_the_refresh_that_counted_past_it_still_makes_its_month_dirty(app, month):  # noqa: F811
+    """A slow request draws its event's id, a refresh runs and sees newer events, then the slow
+    request commits: its id is below the newest the refresh saw, yet its month is recounted."""
+    from app.domain.workflow import Action
+    from app.models import CaseEvent
+
+    def note(case, event_id=None):
+        db.session.add(CaseEvent(id=event_id, suggestion_id=case.id, at=LATER, action=Action.NOTE,
+                                 from_status=case.status, to_status=case.status, from_unit_id=case.unit_id,
+                                 to_unit_id=case.unit_id, public=False))
+        db.session.commit()
+
+    with app.app_context():
+        december = db.session.get(Suggestion, month["ids"][0])
+        newest = db.session.scalar(sa.select(sa.func.max(CaseEvent.id)))
+        note(december, newest + 10)  # a fast request, committed before the refresh
+        refresh(db.session, LATER, ZONE)
+        db.session.commit()
+        assert plan(db.session, FIRST, LAST, LATER, ZONE) == ([FIRST], [])
+        december.rating = None  # the slow request: its change and its event, id drawn earlier
+        note(december, newest + 5)
+        assert plan(db.session, FIRST, LAST, LATER, ZONE) == ([], [(FIRST, LAST)])  # counted live
+        _same(cube_for(db.session, None, FIRST, LAST, LATER, ZONE), _live(LATER))
+        assert refresh(db.session, LATER, ZONE) >= 1
+        db.session.commit()
+        assert plan(db.session, FIRST, LAST, LATER, ZONE) == ([FIRST], [])
+        _same(cube_for(db.session, None, FIRST, LAST, LATER, ZONE), _live(LATER))
