@@ -63,7 +63,7 @@ def read_query() -> tuple[board.BoardQuery, list[str]]:
 
 def _kept(key, render):
     """The page kept for `key` and the board's current stamp, else rendered and kept."""
-    key = (key, board.stamp(db.session))
+    key = (key, board.stamp(db.engine))
     page = pages.lookup(key)
     if page is None:
         html = render()

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 from sqlalchemy.orm import Session
 
+from app.core.db import one_read
 from app.domain.publication import PubState
 from app.models import Category, OrgUnit, Poster, Suggestion
 from app.models_publication import Publication
@@ -105,7 +106,14 @@ def latest_at_poster(session: Session, poster_id: int, count: int = 3) -> list[P
                                 .order_by(Publication.approved_at.desc()).limit(count)))
 
 
-def stamp(session: Session) -> tuple:
+_STAMP = sa.select(sa.func.count(Publication.id), sa.func.max(Publication.changed_at))
+
+
+def stamp(engine: sa.Engine) -> tuple:
     """What changes whenever any answer is published, declined, withdrawn or rated: the kept
-    board pages are keyed by it, so a withdrawn answer leaves every worker's pages at once."""
-    return tuple(session.execute(sa.select(sa.func.count(Publication.id), sa.func.max(Publication.changed_at))).one())
+    board pages are keyed by it, so a withdrawn answer leaves every worker's pages at once.
+
+    It reads in a statement of its own (app/core/db.py one_read), as the tracking page does:
+    the request's session is never started for a kept page."""
+    with one_read(engine) as connection:
+        return tuple(connection.execute(_STAMP).one())

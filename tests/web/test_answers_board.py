@@ -78,7 +78,7 @@ def test_bad_links_say_so_and_never_fail(app, make_case, session):
 def test_the_board_reads_in_english_too(app, make_case, session):
     _publish(app, session, make_case, LIGHT)
     page = text_of(app.test_client().get("/answers?lang=en"))
-    assert "Published answers" in page and "Answered in" in page
+    assert "Published answers" in page and "Answered the same day" in page
 
 
 def test_a_posters_landing_page_shows_its_latest_three_answers(app, make_case, session):
