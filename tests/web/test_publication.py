@@ -5,7 +5,7 @@ import re
 
 import sqlalchemy as sa
 
-from app.models import AuditEvent, OrgUnit, User
+from app.models import AuditEvent, OrgUnit, Suggestion, User
 from app.models_publication import Publication
 from tests.conftest import hidden_fields
 from tests.web.helpers import text_of
@@ -157,3 +157,23 @@ def test_counter_staff_record_the_consent(app, staff, session):
     from app.models import Suggestion
 
     assert session.scalars(sa.select(Suggestion.publish_consent).order_by(Suggestion.id.desc())).first() is True
+
+
+def test_an_administrator_may_withdraw_but_not_approve(app, make_case, session):
+    case = make_case("accepted", kind="suggestion", publish=True, text=QUESTION)
+    _reply(app, case.id)
+    pub = _publication(session, case.id)
+    admin = signed_in(app, "admin")
+    assert _post(admin, pub.id, "approve", question=pub.question, answer=pub.answer).status_code == 403
+    _post(signed_in(app, "yangming-lead"), pub.id, "approve", question=pub.question, answer=pub.answer)
+    assert _post(admin, pub.id, "unpublish").status_code == 303
+    assert _publication(session, case.id).status == "unpublished"
+
+
+def test_a_published_case_that_is_a_report_never_shows(app, make_case, session):
+    # No step marks a replied case a report; the board still reads is_report, not only the row.
+    case, pub, _lead = _published(app, make_case, session)
+    session.execute(sa.update(Suggestion).where(Suggestion.id == case.id).values(is_report=True))
+    session.commit()
+    assert app.test_client().get(f"/answers/{pub.id}").status_code == 404
+    assert app.test_client().get(f"/open311/v2/requests/{case.receipt_code}.json").status_code == 404
