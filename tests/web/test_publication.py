@@ -177,3 +177,12 @@ def test_a_published_case_that_is_a_report_never_shows(app, make_case, session):
     session.commit()
     assert app.test_client().get(f"/answers/{pub.id}").status_code == 404
     assert app.test_client().get(f"/open311/v2/requests/{case.receipt_code}.json").status_code == 404
+
+
+def test_an_emptied_text_is_refused_with_the_reason_and_nothing_is_published(app, make_case, session):
+    case = make_case("accepted", kind="suggestion", publish=True, text=QUESTION)
+    _reply(app, case.id)
+    pub = _publication(session, case.id)
+    refused = _post(signed_in(app, "yangming-lead"), pub.id, "approve", question="  ", answer=pub.answer)
+    assert refused.status_code == 409 and "不能为空" in text_of(refused)
+    assert _publication(session, case.id).status == "proposed"
