@@ -185,6 +185,8 @@ class Suggestion(Base):
     extension_request_reason: Mapped[str] = mapped_column(sa.String(5000), default="")
     urge_count: Mapped[int] = mapped_column(default=0)
     is_report: Mapped[bool] = mapped_column(default=False)  # 检举控告: dispatch and supervisors only
+    # The citizen agreed that the question and its answer may be published without name and phone.
+    publish_consent: Mapped[bool] = mapped_column(default=False)
     assignee_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("users.id"))
     stage_started_at: Mapped[Optional[datetime]]  # acceptance, or the review request: the answer clock
     handled_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("org_units.id"))  # accepted it

@@ -162,6 +162,7 @@ def _submission(form: SuggestionForm, poster) -> services.Submission:
         poster_code=poster.code if poster else None,
         language=str(session.get("lang") or current_app.config["BABEL_DEFAULT_LOCALE"]),
         told=bool(form.notify.data),
+        publish=bool(form.publish.data),
     )
 
 

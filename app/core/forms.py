@@ -98,6 +98,10 @@ class FilingForm(Form):
     notify = BooleanField(_l("I agree to receive SMS about this case (only the receipt code, its progress "
                              "and the link to see it)"), default=False)
 
+    # Asked, never assumed: unticked. Reports and accusations are never published, ticked or not.
+    publish = BooleanField(_l("My suggestion and its answer may be published without my name and phone"),
+                           default=False)
+
     def validate_notify(self, field):
         """SMS needs a mobile number given openly: not an empty field, a landline or an anonymous filing."""
         if not field.data:

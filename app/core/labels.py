@@ -2,6 +2,7 @@
 from flask_babel import lazy_gettext as _l
 
 from app.domain import codes
+from app.domain.publication import PubState
 from app.domain.workflow import Action, CaseState, Channel, Kind, Rating, Role, Stage
 
 STATUS = {
@@ -124,6 +125,14 @@ STAGE_REPLY = {
     Stage.RE_REVIEW: _l("Re-review answer (final)"),
 }
 
+# Where an answer stands on its way to the public board (by the stored value).
+PUBLICATION = {
+    PubState.PROPOSED.value: _l("proposed, waiting for the lead"),
+    PubState.PUBLISHED.value: _l("published"),
+    PubState.DECLINED.value: _l("declined by the lead"),
+    PubState.UNPUBLISHED.value: _l("withdrawn from the board"),
+}
+
 
 RE_REVIEW_REQUESTED = _l("Re-review requested")
 
@@ -140,7 +149,7 @@ def init_app(app) -> None:
     app.jinja_env.globals.update(
         STATUS_LABEL=STATUS, STATUS_PLAIN=STATUS_PLAIN, KIND_LABEL=KIND, CHANNEL_LABEL=CHANNEL, ROLE_LABEL=ROLE,
         ACTION_LABEL=ACTION, MESSAGE_LABEL=MESSAGE, RATING_LABEL=RATING, STAGE_REPLY_LABEL=STAGE_REPLY,
-        STAGE_LETTER_LABEL=STAGE_LETTER,
+        STAGE_LETTER_LABEL=STAGE_LETTER, PUB_LABEL=PUBLICATION,
         event_label=event_label,
     )
     app.jinja_env.filters["grouped"] = codes.grouped  # a receipt code as printed: 7ZR-47X-K3D

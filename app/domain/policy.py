@@ -13,6 +13,10 @@ What is checked, in order:
    dispatch centre may triage any case: accept, reject, forward, merge);
 4. each action's own window or precondition (a forward's 5 working days to object, one
    extension per case, a rating window, a duty due soon enough to urge).
+
+Publishing an answer on the public board (issue 17) is a small workflow of its own beside the
+case's, answered by `publication_refusal()`: its steps change no state of the case, are not on
+the citizen's timeline, and are audited instead (app/services/audit.py).
 """
 import enum
 from dataclasses import dataclass
@@ -20,6 +24,7 @@ from datetime import datetime
 from typing import Optional, Protocol
 
 from app.domain.deadlines import Clocks
+from app.domain.publication import PubState
 from app.domain.workflow import (
     CITIZEN, SYSTEM, Action, Rating, Role, Stage, TransitionError, transition,
 )
@@ -65,6 +70,7 @@ class Area(str, enum.Enum):
     POSTERS = "posters"  # posted codes and their print files
     CHANNELS = "channels"  # the units' DingTalk/WeCom robots and e-mail addresses
     OUTBOX = "outbox"  # every queued message, its errors, and the retry of a dead one
+    PUBLICATIONS = "publications"  # answers proposed for the public board, and those on it
 
 
 POSTERS_OF_SUBTREE = frozenset({Role.ADMIN})  # an admin manages the posters of their whole subtree
@@ -79,7 +85,52 @@ AREA_ROLES = {
     Area.POSTERS: POSTERS_OF_SUBTREE | POSTERS_OF_OWN_UNIT,
     Area.CHANNELS: CHANNELS_OF_SUBTREE,
     Area.OUTBOX: frozenset({Role.ADMIN}),  # recipients of every unit: the administrators only
+    Area.PUBLICATIONS: frozenset({Role.LEAD, Role.ADMIN}),
 }
+
+
+class PubStep(str, enum.Enum):
+    """A step of an answer's way onto the public board."""
+
+    PROPOSE = "propose"  # whoever replied for the unit, with the reply
+    APPROVE = "approve"  # the unit's lead, after reading and editing the redacted texts
+    DECLINE = "decline"
+    UNPUBLISH = "unpublish"  # one click: the unit's lead, or an administrator
+
+
+PROPOSE_ROLES = frozenset({Role.HANDLER, Role.LEAD, Role.DISPATCHER, Role.SUPERVISOR})
+# The lead answers for what their unit says in public; an administrator may only take it down.
+PUBLISH_ROLES = frozenset({Role.LEAD})
+UNPUBLISH_ROLES = frozenset({Role.LEAD, Role.ADMIN})
+_PROPOSABLE = (None, PubState.DECLINED.value, PubState.UNPUBLISHED.value)
+
+
+def publication_refusal(actor: ActorLike, case, step: PubStep, publication=None) -> Optional[str]:
+    """Why `actor` may not take `step` on the publication of `case`, or None if they may.
+
+    `publication` is the case's publication row, if it has one (its status and unit)."""
+    status = publication.status if publication is not None else None
+    if step is PubStep.UNPUBLISH:  # always possible while it is out, whatever else has changed
+        if status != PubState.PUBLISHED.value:
+            return "pub_state"
+        if actor.role not in UNPUBLISH_ROLES:
+            return "role"
+        return "unit" if actor.role is Role.LEAD and actor.unit_id != publication.unit_id else None
+    if case.is_report:
+        return "report"  # never on the board, whatever the consent (Art. 30)
+    if not case.publish_consent:
+        return "consent"
+    if step is PubStep.PROPOSE:
+        if actor.role not in PROPOSE_ROLES:
+            return "role"
+        if actor.unit_id != case.unit_id:
+            return "unit"
+        return None if status in _PROPOSABLE else "pub_state"
+    if actor.role not in PUBLISH_ROLES:
+        return "role"
+    if actor.unit_id != publication.unit_id:
+        return "unit"
+    return None if status == PubState.PROPOSED.value else "pub_state"
 
 
 def may_open(actor: ActorLike, area: Area | str) -> bool:

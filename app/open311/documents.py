@@ -47,9 +47,7 @@ def _public_events(case):
 
 
 def _note(case, event) -> str:
-    """A step as the public may read it: named in words; its text only when the case is published."""
-    if event.message and publication.shows_content(case):
-        return event.message
+    """A step as the public may read it: named in words (its text is never published)."""
     return str(EVENT.get(event.action, event.action.value))
 
 
@@ -70,13 +68,13 @@ def service_request(case, lang: str, partner=None) -> dict:
         "status_notes": _note(case, events[-1]) if events else None,
         "service_name": category.display_name(lang) if category else None,
         "service_code": category.code if category else None,
-        "description": case.text if content else None,
+        "description": publication.public_question(case),
         "agency_responsible": case.unit.display_name(lang),
         "service_notice": None,
         "requested_datetime": case.created_at,
         "updated_datetime": events[-1].at if events else case.created_at,
         "expected_datetime": case.due_at if status == "open" else None,
-        "address": case.location if content else None,
+        "address": publication.public_place(case),
         "address_id": None, "zipcode": None,
         "lat": partner.lat if content and partner else None,
         "long": partner.long if content and partner else None,

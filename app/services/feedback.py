@@ -13,6 +13,7 @@ from app.models import CaseEvent, OrgUnit, Suggestion
 from app.services.casework import check
 from app.services.errors import Refused
 from app.services.intake import dispatch_centre
+from app.services.publications import note_rating
 
 NEXT_STAGE = {Stage.FIRST: (Stage.REVIEW, CaseState.REVIEW), Stage.REVIEW: (Stage.RE_REVIEW, CaseState.RE_REVIEW)}
 
@@ -33,6 +34,7 @@ def rate_reply(session: Session, case: Suggestion, rating: Rating, comment: str,
     leaves the window open to ask for review."""
     _event(session, case, Action.RATE, now, clocks, message=comment)
     case.rating, case.rating_comment, case.rated_at = rating, comment, now
+    note_rating(case, now)  # a published answer shows its rating
     if rating is not Rating.UNSATISFIED or case.stage is Stage.RE_REVIEW:
         _close(session, case, now)
     session.flush()

@@ -39,6 +39,7 @@ class Submission:
     unit_id: Optional[int] = None  # staff filing at their counter: their own unit receives it
     told: bool = False  # the citizen agreed to SMS about the case (a mobile is needed)
     recorded_by_id: Optional[int] = None  # the staff member who noted a caller's consent
+    publish: bool = False  # the citizen agreed the question and answer may be published, redacted
 
 
 @dataclass(frozen=True)
@@ -159,6 +160,7 @@ def file_submission(session: Session, filing: Filing, clocks: Clocks, now: datet
         kind=data.kind, channel=filing.channel, status=CaseState.SUBMITTED,
         text=data.text, location=data.location,
         citizen_name=data.citizen_name or None, citizen_phone=data.citizen_phone or None,
+        publish_consent=data.publish,
         language=data.language, category_id=filing.category_id, poster_id=filing.poster_id,
         unit_id=filing.unit_id, created_at=now, received_at=now, accept_due_at=due, due_at=due,
     )

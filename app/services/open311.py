@@ -109,7 +109,7 @@ def _listed():
     answer shows loaded alongside."""
     return (sa.select(Suggestion).where(Suggestion.is_report.is_(False))
             .options(orm.joinedload(Suggestion.category), orm.joinedload(Suggestion.unit),
-                     orm.selectinload(Suggestion.events)))
+                     orm.selectinload(Suggestion.events), orm.selectinload(Suggestion.publication)))
 
 
 def find_request(session: Session, receipt_code: str) -> Suggestion:

@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from app.domain.policy import may_open
 from app.core.extensions import db
-from app.staff import auth, cases, channels, drafts, files, inbox, notices, outbox, posters, stats
+from app.staff import auth, cases, channels, drafts, files, inbox, notices, outbox, posters, publications, stats
 
 
 def _signed_in_only():
@@ -36,6 +36,6 @@ def blueprint() -> Blueprint:
     bp.before_request(_signed_in_only)
     bp.after_request(_no_store)
     bp.context_processor(_nav)
-    for feature in (auth, inbox, cases, files, notices, posters, stats, channels, outbox):
+    for feature in (auth, inbox, cases, files, notices, posters, stats, channels, outbox, publications):
         bp.register_blueprint(feature.bp)
     return bp

@@ -7,7 +7,7 @@ from app import services
 from app.config import clocks
 from app.domain.workflow import Action
 from app.core.extensions import db
-from app.services import directory
+from app.services import directory, publications
 from app.staff.forms import CaseActionForm
 
 # Why a step was refused, by the reason app/domain/policy.py or a service gives; numbers come
@@ -39,6 +39,9 @@ REFUSED = {
     "missing_facts": _l("A complaint's decision needs the facts found."),
     "missing_decision": _l("A complaint's decision needs the decision."),
     "missing_basis": _l("A complaint's decision needs its basis."),
+    "consent": _l("The citizen did not agree to publication: this case cannot be proposed for the public board."),
+    "pub_state": _l("This answer is not waiting for this step (already proposed, published or withdrawn)."),
+    "pub_empty": _l("The published question and answer may not be empty."),
 }
 # A refusal that comes from the case's state or clock answers 409 (try again later, or not at all).
 CONFLICTING = frozenset({"state", "window", "once", "pending", "no_request"})
@@ -90,7 +93,10 @@ def take(action: Action, case, form: CaseActionForm, now, version: int):
     if action is Action.NOTE:
         return services.add_note(s, case, me, now, cl, text)
     if action is Action.REPLY:
-        return services.reply_to_case(s, case, me, now, cl, _reply_text(form), version)
+        reply = services.reply_to_case(s, case, me, now, cl, _reply_text(form), version)
+        if form.propose.data:
+            publications.propose(s, case, me, now, cl)
+        return reply
     if action is Action.REQUEST_EXTENSION:
         return services.request_extension(s, case, me, now, cl, form.days.data, text, version)
     if action is Action.EXTEND:

@@ -17,7 +17,7 @@ from app.core.sealed import seal, unseal
 from app.core.security import no_store
 from app.domain import codes, similarity
 from app.domain.attachments import REPLY_FILES, FileRole
-from app.domain.policy import Area, allowed_actions, refusal
+from app.domain.policy import Area, PubStep, allowed_actions, publication_refusal, refusal
 from app.domain.workflow import STAFF_ACTIONS, Action, Channel, Kind
 from app.models import Suggestion
 from app.receipt_cards import card_pdf, receipt_card
@@ -72,6 +72,7 @@ def render_case(found: Suggestion, form: CaseActionForm | None = None, phone: st
         files=uploads.files_of(db.session, [found.id]), file_url=staff_file_url, reply_files=REPLY_FILES,
         similar_cases=similar.similar_to_case(db.session, found, current_user, now),
         similar_days=similarity.WINDOW_DAYS,
+        may_propose=publication_refusal(current_user, found, PubStep.PROPOSE, found.publication) is None,
     )
     return html, status
 
@@ -127,6 +128,7 @@ def new_case():
             citizen_phone=None if form.anonymous.data else form.phone.data or None,
             channel=Channel(form.channel.data), unit_id=current_user.unit_id,
             told=bool(form.notify.data), recorded_by_id=current_user.id if form.notify.data else None,
+            publish=bool(form.publish.data),
         )
         try:
             receipt = services.submit_suggestion(db.session, data, clocks(current_app.config),

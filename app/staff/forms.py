@@ -59,6 +59,16 @@ class CaseActionForm(Form):
     # A reply's or decision letter's files (app/core/uploads.py reads them); held when it comes back.
     photos = MultipleFileField(_l("Attach files (PDF or pictures, optional)"))
     held_photos = HiddenField()
+    # With a reply to a case whose citizen agreed: the unit's lead reads it redacted, then decides.
+    propose = BooleanField(_l("Propose this question and answer for the public board (the lead approves)"))
+
+
+class PublicationForm(Form):
+    """The lead's edit of the redacted texts before approving (or declining, or taking down)."""
+
+    question = TextAreaField(_l("Question as published"), filters=[clean_text],
+                             validators=[Optional(), Length(max=LONG)])
+    answer = TextAreaField(_l("Answer as published"), filters=[clean_text], validators=[Optional(), Length(max=LONG)])
 
 
 class CounterCaseForm(FilingForm):

@@ -68,23 +68,56 @@ def _check(browser, base: str, paths: list[str], source: str, *, staff: str | No
     return problems
 
 
-def test_citizen_pages_have_no_barriers(live_server, browser, make_receipt):
+def test_citizen_pages_have_no_barriers(app, live_server, browser, make_receipt, session):
     source = _axe_source()
     receipt = make_receipt("replied", told=True)
-    paths = ["/", "/p/YMQ2K8", "/submit", f"/t/{receipt.token}", "/track", "/p/NOSUCH"]
+    answer = _published(app, make_receipt, session)
+    paths = ["/", "/p/YMQ2K8", "/submit", f"/t/{receipt.token}", "/track", "/p/NOSUCH", "/answers",
+             f"/answers/{answer.id}"]
     problems = _check(browser, live_server, paths, source)
     problems |= _check(browser, live_server, paths, source, elder=True)
     assert problems == {}
 
 
-def test_staff_pages_have_no_barriers(live_server, browser, make_receipt, session):
+def _published(app, make_receipt, session):
+    """An answer on the public board, through the steps staff take."""
+    from app.config import clocks
+    from app.core.db import utcnow
+    from app.models import User
+    from app.services import publications
+
+    case = make_receipt("replied", kind="suggestion", publish=True).suggestion
+    lead = session.scalars(sa.select(User).where(User.username == "yangming-lead")).one()
+    found = publications.propose(session, case, lead, utcnow(), clocks(app.config))
+    publications.approve(session, found, lead, utcnow(), found.question, found.answer)
+    session.commit()
+    return found
+
+
+def _proposed(app, make_receipt, session):
+    """An answer proposed for the board, waiting for the lead."""
+    from app.config import clocks
+    from app.core.db import utcnow
+    from app.models import User
+    from app.services import publications
+
+    case = make_receipt("replied", kind="suggestion", publish=True).suggestion
+    handler = session.scalars(sa.select(User).where(User.username == "yangming")).one()
+    found = publications.propose(session, case, handler, utcnow(), clocks(app.config))
+    session.commit()
+    return found
+
+
+def test_staff_pages_have_no_barriers(app, live_server, browser, make_receipt, session):
     source = _axe_source()
     case = make_receipt("replied", poster=None, unit="330281-YM").suggestion
     reply = session.scalars(sa.select(Reply.id).where(Reply.suggestion_id == case.id)).first()
     poster = session.scalars(sa.select(Poster.id)).first()
     paths = ["/staff/", f"/staff/cases/{case.id}", "/staff/cases/new", f"/staff/cases/{case.id}/notice",
              f"/staff/cases/{case.id}/replies/{reply}/letter"]
-    lead_paths = ["/staff/stats", "/staff/posters", f"/staff/posters/{poster}/edit", "/staff/posters/new"]
+    proposed = _proposed(app, make_receipt, session)
+    lead_paths = ["/staff/stats", "/staff/posters", f"/staff/posters/{poster}/edit", "/staff/posters/new",
+                  "/staff/publications", f"/staff/publications/{proposed.id}"]
     problems = _check(browser, live_server, ["/staff/login"], source)
     problems |= _check(browser, live_server, paths, source, staff="yangming")
     problems |= _check(browser, live_server, lead_paths, source, staff="yangming-lead")

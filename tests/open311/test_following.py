@@ -6,8 +6,8 @@ import requests
 import sqlalchemy as sa
 
 from app.domain.open311 import STATUS_TABLE, statuses
-from app.domain.workflow import Action, CaseState, Rating
-from app.models import Suggestion
+from app.domain.workflow import Action, CaseState, Rating, Role
+from app.models import Suggestion, User
 from app.services import accept_case, rate_reply, reply_to_case
 from app.config import clocks
 from app.core.db import utcnow
@@ -93,12 +93,35 @@ def test_each_state_reads_as_its_row_of_the_table(client, make_case, status, opt
     assert [u["status"] for u in updates if u["service_request_id"] == case.receipt_code][-1] == extended
 
 
-def test_once_published_a_case_shows_its_words_and_media_but_never_a_name_or_phone(client, post_request, monkeypatch):
-    from app.domain import publication
+def test_once_published_a_case_shows_its_words_and_media_but_never_a_name_or_phone(app, staff, client,
+                                                                                   post_request, session):
+    from app.services import publications
 
     filed = post_request(media_url="https://img.example.cn/1.jpg", first_name="三", last_name="张",
                          phone="13812345678").json()[0]
-    monkeypatch.setattr(publication, "is_published", lambda case: True)  # what issue 17 switches on
-    one = client.get(f"/open311/v2/requests/{filed['service_request_id']}.json").json[0]
-    assert one["description"] == "新建路3号门口的路面塌陷，有积水。" and one["media_url"] == "https://img.example.cn/1.jpg"
+    code = filed["service_request_id"]
+    case = session.scalars(sa.select(Suggestion).where(Suggestion.receipt_code == code)).one()
+    assert client.get(f"/open311/v2/requests/{code}.json").json[0]["description"] is None  # not yet published
+    case.publish_consent = True  # as the citizen told the partner's operator, and staff noted
+    now, cl = utcnow(), clocks(app.config)
+    handler = _actor(session, case, Action.ACCEPT, now, cl)
+    accept_case(session, case, handler, now, cl)
+    reply_to_case(session, case, handler, now, cl, PLAIN_REPLY)
+    found = publications.propose(session, case, handler, now, cl)
+    lead = session.scalars(sa.select(User).where(User.unit_id == case.unit_id, User.role == Role.LEAD)).first()
+    lead = lead or _lead_of(session, case, now)
+    publications.approve(session, found, lead, now, found.question, found.answer)
+    session.commit()
+    one = client.get(f"/open311/v2/requests/{code}.json").json[0]
+    assert one["description"] == found.question == "新建路＊号门口的路面塌陷，有积水。"  # redacted, as approved
+    assert one["media_url"] == "https://img.example.cn/1.jpg"
     assert one["lat"] == 30.0451 and "张三" not in str(one) and "13812345678" not in str(one)
+
+
+def _lead_of(session, case, now):
+    """A lead for the unit holding the case (the demo has one at Yangming only)."""
+    lead = User(username="open311-lead", display_name="某单位 负责人", unit_id=case.unit_id, role=Role.LEAD,
+                password_hash="x", created_at=now)
+    session.add(lead)
+    session.flush()
+    return lead

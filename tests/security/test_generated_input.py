@@ -21,8 +21,8 @@ from app.domain.workflow import Action
 from app.core.db import utcnow
 from app.config import clocks
 from app.domain.workflow import Kind
-from app.models import Category, OrgUnit, OutboxMessage, Poster, UnitChannel
-from app.services import open311
+from app.models import Category, OrgUnit, OutboxMessage, Poster, UnitChannel, User
+from app.services import open311, publications
 from tests.web.staff_helpers import CSRF_ANY, signed_in
 
 ROLES = [None, "yangming", "yangming-lead", "jiaotong", "dispatch", "yuyao-supervisor", "ningbo-supervisor",
@@ -97,10 +97,14 @@ def path_values(app, session, make_receipt):
     open311_token = open311.file_request(session, _key, open311.PartnerFiling(
         fingerprint="fuzz", category=session.scalars(sa.select(Category)).first(), kind=Kind.SUGGESTION,
         description="路灯不亮", location="新建路"), clocks(app.config), app.config["SECRET_KEY"], utcnow())[1]
+    answered = make_receipt("replied", kind="suggestion", publish=True).suggestion
+    lead = session.scalars(sa.select(User).where(User.username == "yangming-lead")).one()
+    proposed = publications.propose(session, answered, lead, utcnow(), clocks(app.config))
+    publications.approve(session, proposed, lead, utcnow(), proposed.question, proposed.answer)
     session.commit()  # no read snapshot held while the app writes
-    return {"case_id": [case_id, receipt.suggestion.id], "file_id": [file_id], "poster_id": [poster_id], "unit_id": [unit_id],
+    return {"publication_id": [proposed.id], "answer_id": [proposed.id], "case_id": [case_id, receipt.suggestion.id], "file_id": [file_id], "poster_id": [poster_id], "unit_id": [unit_id],
             "reply_id": [reply_id], "channel_id": [channel_id], "message_id": [message_id],
-            "fmt": ["csv", "xlsx", "a4.pdf", "a5.pdf", "svg", "png", "json", "xml"], "step": ["rate", "review", "follow-up"],
+            "fmt": ["csv", "xlsx", "a4.pdf", "a5.pdf", "svg", "png", "json", "xml"], "step": ["rate", "review", "follow-up", "approve", "decline", "unpublish"],
             "action": [a.value for a in Action], "token": [receipt.token], "code": ["YMQ2K8"],
             "filename": ["yima.css"], "service_code": ["daolu"], "service_request_id": [receipt.suggestion.receipt_code],
             "open311_token": [open311_token], "rest": ["nothing.json"]}

@@ -1,0 +1,160 @@
+"""The steps of an answer's way onto the public board (/answers): proposed with a reply, read
+redacted beside the original by the unit's lead, edited, approved or declined; taken down in one
+click. Who may take each step is app/domain/policy.py's publication_refusal(); every step but
+the proposal is audited (app/services/audit.py), the proposal too, and none commits."""
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, object_session
+
+from app.domain.deadlines import Clocks
+from app.domain.policy import PubStep, publication_refusal
+from app.domain.publication import PubState
+from app.domain.workflow import Role
+from app.domain.redaction import Redacted, redact
+from app.models import Suggestion, User
+from app.models_publication import Publication
+from app.services.audit import record_audit
+from app.services.errors import NotFound, Refused
+
+_ROLE_NOTE = re.compile(r"[（(][^）)]*[）)]")  # "李强（负责人）": the role in brackets is no name
+
+
+def staff_names(case: Suggestion) -> list[str]:
+    """The names of the staff who acted on the case or answered it: masked in what is published.
+
+    A display name reads "阳明街道 王芳": the person is its last word (the unit stays readable)."""
+    people = [e.actor for e in case.events if e.actor is not None] + [case.assignee]
+    session = object_session(case)
+    people += [session.get(User, r.author_id) for r in case.replies if r.author_id] if session else []
+    names = {_person(user.display_name) for user in people if user is not None}
+    return sorted(n for n in names if n)
+
+
+def _person(display_name: str) -> str:
+    words = _ROLE_NOTE.sub("", display_name or "").split()
+    return words[-1] if words else ""
+
+
+def answer_text(reply) -> str:
+    """A reply as one text: its body, or a complaint decision's parts one after another."""
+    if not reply.is_decision:
+        return reply.body
+    return "\n".join(part for part in (reply.claim, reply.facts, reply.decision, reply.basis) if part)
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What the lead reads side by side: the originals and their redacted texts."""
+
+    question: str
+    answer: str
+    question_redacted: Redacted
+    answer_redacted: Redacted
+
+
+def draft_of(case: Suggestion) -> Draft:
+    """The case's question and latest answer, original and redacted (the citizen's own name and
+    the names of the staff of the case masked too)."""
+    answer = answer_text(case.replies[-1]) if case.replies else ""
+    names = staff_names(case)
+    return Draft(case.text, answer, redact(case.text, case.citizen_name, names),
+                 redact(answer, case.citizen_name, names))
+
+
+def _check(actor, case, step: PubStep, found) -> None:
+    reason = publication_refusal(actor, case, step, found)
+    if reason is not None:
+        raise Refused(reason)
+
+
+def propose(session: Session, case: Suggestion, actor: User, now: datetime, clocks: Clocks) -> Publication:
+    """Propose the case's answer for publication: its texts redacted, waiting for the lead."""
+    found = case.publication
+    _check(actor, case, PubStep.PROPOSE, found)
+    if not case.replies:
+        raise Refused("pub_state")
+    reply, texts = case.replies[-1], draft_of(case)
+    filed = clocks.calendar.local_date(case.created_at)
+    replied = clocks.calendar.local_date(reply.at)
+    values = dict(status=PubState.PROPOSED.value, question=texts.question_redacted.text,
+                  answer=texts.answer_redacted.text, unit_id=reply.unit_id, category_id=case.category_id,
+                  poster_id=case.poster_id, month=date(filed.year, filed.month, 1), replied_on=replied,
+                  reply_days=max(0, (replied - filed).days), rating=case.rating.value if case.rating else None,
+                  proposed_by_id=actor.id, proposed_at=now, approved_by_id=None, approved_at=None,
+                  declined_at=None, unpublished_at=None, changed_at=now)
+    if found is None:
+        found = Publication(case=case, **values)
+        session.add(found)
+    else:
+        for name, value in values.items():
+            setattr(found, name, value)
+    record_audit(session, now, "publication_proposed", actor=actor, target=f"case:{case.id}")
+    session.flush()
+    return found
+
+
+def approve(session: Session, found: Publication, actor: User, now: datetime, question: str,
+            answer: str) -> Publication:
+    """Publish the texts as the lead edited them, redacted once more: a phone typed back in
+    while editing is masked all the same."""
+    _check(actor, found.case, PubStep.APPROVE, found)
+    names = staff_names(found.case)
+    question = redact((question or "").strip(), found.case.citizen_name, names).text
+    answer = redact((answer or "").strip(), found.case.citizen_name, names).text
+    if not question or not answer:
+        raise Refused("pub_empty")
+    found.question, found.answer = question, answer
+    found.status, found.approved_by_id, found.approved_at, found.changed_at = (
+        PubState.PUBLISHED.value, actor.id, now, now)
+    record_audit(session, now, "publication_approved", actor=actor, target=f"publication:{found.id}",
+                 detail=f"case:{found.case_id}")
+    session.flush()
+    return found
+
+
+def decline(session: Session, found: Publication, actor: User, now: datetime) -> Publication:
+    """The lead keeps the answer off the board."""
+    _check(actor, found.case, PubStep.DECLINE, found)
+    found.status, found.declined_at, found.changed_at = PubState.DECLINED.value, now, now
+    record_audit(session, now, "publication_declined", actor=actor, target=f"publication:{found.id}",
+                 detail=f"case:{found.case_id}")
+    session.flush()
+    return found
+
+
+def unpublish(session: Session, found: Publication, actor: User, now: datetime) -> Publication:
+    """Take a published answer off the board (and out of Open311) at once."""
+    _check(actor, found.case, PubStep.UNPUBLISH, found)
+    found.status, found.unpublished_at, found.changed_at = PubState.UNPUBLISHED.value, now, now
+    record_audit(session, now, "publication_unpublished", actor=actor, target=f"publication:{found.id}",
+                 detail=f"case:{found.case_id}")
+    session.flush()
+    return found
+
+
+def note_rating(case: Suggestion, now: datetime) -> None:
+    """A rating given after publication shows on the board beside the answer."""
+    found = case.publication
+    if found is not None and case.rating is not None:
+        found.rating, found.changed_at = case.rating.value, now
+
+
+def get_publication(session: Session, publication_id: int) -> Publication:
+    """A publication by id, else NotFound (the policy says who may act on it)."""
+    found = session.get(Publication, publication_id)
+    if found is None:
+        raise NotFound("publication")
+    return found
+
+
+def queue_for(session: Session, actor: User) -> list[Publication]:
+    """What the actor's unit has proposed or published, newest first (an admin: every unit's)."""
+    query = (sa.select(Publication).where(Publication.status.in_([PubState.PROPOSED.value,
+                                                                  PubState.PUBLISHED.value]))
+             .order_by(Publication.status, Publication.changed_at.desc()).limit(200))
+    if actor.role is not Role.ADMIN:
+        query = query.where(Publication.unit_id == actor.unit_id)
+    return list(session.scalars(query))
