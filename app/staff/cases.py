@@ -18,7 +18,7 @@ from app.domain.attachments import REPLY_FILES, FileRole
 from app.domain.policy import Area, allowed_actions, refusal
 from app.domain.workflow import STAFF_ACTIONS, Action, Channel, Kind
 from app.models import Suggestion
-from app.services import directory, notices, similar, subscriptions, uploads
+from app.services import directory, joins, notices, similar, subscriptions, uploads
 from app.staff import actions, drafts
 from app.staff.auth import area_required
 from app.staff.badges import deadline_badge
@@ -67,7 +67,7 @@ def render_case(found: Suggestion, form: CaseActionForm | None = None, phone: st
         subscription=subscriptions.subscription_of(db.session, found.id),
         files=uploads.files_of(db.session, [found.id]), file_url=staff_file_url, reply_files=REPLY_FILES,
         similar_cases=similar.similar_to_case(db.session, found, current_user, now),
-        similar_days=similarity.WINDOW_DAYS,
+        similar_days=similarity.WINDOW_DAYS, joins=joins.join_counts(db.session, [found.id]).get(found.id, 0),
     )
     return html, status
 
