@@ -131,9 +131,14 @@ def prepare_database(env: dict) -> None:
 
 def unlike_text(index: int) -> str:
     """A suggestion's worth of Chinese characters like no other one's: every form is filed at
-    once, none offered to join (附议) the ones before it, though each is compared with them."""
+    once, none offered to join (附议) the ones before it, though each is compared with them.
+    No character of a civic matter word (灯, 坑 …): two texts naming one would be alike."""
+    from app.domain.similarity import _SYNONYMS
+
+    matter = set("".join(word + alts for word, alts in _SYNONYMS))
     rng = random.Random(index)
-    return "".join(chr(rng.randrange(0x4E00, 0x9FA6)) for _ in range(30))
+    chars = (chr(rng.randrange(0x4E00, 0x9FA6)) for _ in range(200))
+    return "".join([c for c in chars if c not in matter][:30])
 
 
 def mint_forms(env: dict, count: int, path: str) -> list[str]:

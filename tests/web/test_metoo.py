@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from app import services
 from app.config import clocks
 from app.core.db import utcnow
-from app.domain.workflow import Action
+from app.domain.workflow import Action, Rating
 from app.models import OutboxMessage, Suggestion
 from tests.conftest import _actor, login
 from tests.web.helpers import VALID, kept_text, text_of, token_of
@@ -131,7 +131,9 @@ def _join(app, master_id, **values):
     from tests.conftest import hidden_fields
 
     data = {**hidden_fields(page), **SECOND, **values, "metoo": str(master_id)}
-    assert citizen.post("/p/YMQ2K8", data=data).status_code == 303
+    joined = citizen.post("/p/YMQ2K8", data=data)
+    assert joined.status_code == 303
+    return token_of(joined)
 
 
 def test_supervision_shows_the_clusters_growing_this_week_in_scope_only(app, make_case, session, staff):
@@ -185,3 +187,26 @@ def test_joins_count_in_the_statistics_for_the_masters_unit(app, make_case, sess
     by_unit = figures_by(session, None, Period(now - timedelta(days=1), now + timedelta(days=1)), now, by="unit")
     assert by_unit[master.unit_id].joins == 1
     assert sum(f.joins for f in by_unit.values()) == 1
+
+
+def test_a_joiner_hears_the_masters_steps_but_not_what_its_citizen_did(app, make_receipt, session):
+    master = make_receipt("submitted", kind="suggestion", poster="YMQ2K8", told=True, **FIRST).suggestion
+    master_id = master.id
+    token = _join(app, master_id, notify="y")
+    session.commit()
+    now, cl = utcnow(), clocks(app.config)
+    master = session.get(Suggestion, master_id)
+    for action, step in ((Action.ACCEPT, services.accept_case), (Action.REPLY, services.reply_to_case)):
+        extra = (services.ReplyText(body="已修复。"),) if action is Action.REPLY else ()
+        step(session, master, _actor(session, master, action, now, cl), now, cl, *extra)
+        session.commit()
+    services.rate_reply(session, master, Rating.UNSATISFIED, "还是不亮", now, cl)
+    services.request_review(session, master, "晚上还是很黑", now, cl)
+    session.commit()
+    mine = session.scalars(sa.select(Suggestion.id).where(Suggestion.merged_into_id == master_id)).one()
+    heard = session.scalars(sa.select(OutboxMessage.topic).where(OutboxMessage.case_id == mine)
+                            .order_by(OutboxMessage.id)).all()
+    assert heard == ["receipt", "accepted", "replied"]  # not the master citizen's own review request
+    page = text_of(app.test_client().get(f"/t/{token}"))
+    assert "复查中" in page and "已修复。" in page  # the master's state and answer
+    assert "还是不亮" not in page and "晚上还是很黑" not in page  # never the master citizen's own words
