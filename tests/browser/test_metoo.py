@@ -7,6 +7,7 @@ from app import services
 from app.config import clocks
 from app.core.db import utcnow
 from app.domain.workflow import Action
+from tests.browser.conftest import sign_in
 from tests.conftest import _actor
 
 SHOTS = Path(os.environ.get("YIMA_SCREENSHOTS", "/tmp/yima-screenshots"))
@@ -39,6 +40,7 @@ def test_a_second_citizen_joins_and_receives_the_reply(app, make_receipt, sessio
     assert phone.input_value("textarea[name=text]") == LIGHT_AGAIN  # their text, as typed
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     phone.screenshot(path=str(SHOTS / "metoo-offer-zh.png"), full_page=True)
+    phone.locator("section.metoo").screenshot(path=str(SHOTS / "metoo-panel-zh.png"))
     phone.click("section.metoo button[name=metoo]:not([value=file])")
     phone.wait_for_url(f"{live_server}/t/*")
     assert "受理码" in phone.inner_text("main") and "办理中" in phone.inner_text(".status")
@@ -52,3 +54,18 @@ def test_a_second_citizen_joins_and_receives_the_reply(app, make_receipt, sessio
     assert ANSWER in phone.inner_text("main") and "已答复" in phone.inner_text(".status")
     assert "李秀英" not in phone.inner_text("main")
     phone.screenshot(path=str(SHOTS / "metoo-answered.png"), full_page=True)
+
+
+def test_a_supervisor_sees_the_cluster_grow_on_a_phone(app, staff, make_receipt, live_server, phone):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    master = make_receipt("accepted", kind="suggestion", poster="YMQ2K8", text=LIGHT, location="").suggestion
+    code = master.receipt_code
+    _fill(phone, live_server)
+    phone.click("section.metoo button[name=metoo]:not([value=file])")
+    phone.wait_for_url(f"{live_server}/t/*")
+    sign_in(phone, live_server, "yuyao-supervisor")
+    phone.goto(f"{live_server}/staff/supervision")
+    growing = phone.locator("section.growing")
+    assert "+1 人附议" in growing.inner_text() and f"{code[:3]}-{code[3:6]}-{code[6:]}" in growing.inner_text()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    growing.screenshot(path=str(SHOTS / "metoo-growing.png"))

@@ -103,6 +103,13 @@ def test_joining_gives_a_receipt_and_the_masters_answer(make_receipt, client, fi
     mine, master = session.get(Suggestion, mine.id), session.get(Suggestion, master.id)
     assert mine.rating.value == "satisfied" and master.rating is None and mine.status.value == "merged"
     assert "您的评价：满意" in text_of(client.get(f"/t/{token}"))
+    from datetime import timedelta
+
+    from app.stats.figures import Period, total
+    figures = total(session, None, Period(now - timedelta(days=1), now + timedelta(days=1)), now)
+    assert (figures.rated, figures.satisfied, figures.joins) == (1, 1, 1)  # the joiner's own rating counts
+    again = client.post(f"/t/{token}/rate", data={"csrf_token": csrf, "rating": "unsatisfied"})
+    assert again.status_code == 409 and "该答复已评价" in text_of(again)  # once
 
 
 def test_a_case_not_offered_cannot_be_joined(make_case, client, fill_form, session):
