@@ -144,6 +144,7 @@ PHONE_SHAPE = ("citizen_phone IS NULL"
 
 
 OPEN_SQL = "status IN (" + ", ".join(f"'{s.value}'" for s in sorted(OPEN_STATES)) + ")"
+JOINED_SQL = "joined_at IS NOT NULL"  # the few cases filed as a join (附议): only these are indexed
 
 
 class Suggestion(Base):
@@ -191,6 +192,7 @@ class Suggestion(Base):
     stage_started_at: Mapped[Optional[datetime]]  # acceptance, or the review request: the answer clock
     handled_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("org_units.id"))  # accepted it
     merged_into_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("suggestions.id"))
+    joined_at: Mapped[Optional[datetime]]  # the citizen joined (附议) merged_into before filing: app/services/joins.py
     rating: Mapped[Optional[Rating]] = mapped_column(_enum(Rating, "rating"))
     rating_comment: Mapped[str] = mapped_column(sa.String(500), default="")
     rated_at: Mapped[Optional[datetime]]
@@ -244,6 +246,13 @@ class Suggestion(Base):
         sa.CheckConstraint("extension_request_days IS NULL OR extension_request_days >= 1",
                            name="extension_request_days"),
         sa.CheckConstraint("status <> 'merged' OR merged_into_id IS NOT NULL", name="merged_has_master"),
+        sa.CheckConstraint("joined_at IS NULL OR merged_into_id IS NOT NULL", name="joined_has_master"),
+        # Joins of a master, and those of the last days (the supervision page's growing clusters).
+        sa.Index("ix_suggestions_joined_master", "merged_into_id", "joined_at", postgresql_where=sa.text(JOINED_SQL),
+                 sqlite_where=sa.text(JOINED_SQL)),
+        sa.Index("ix_suggestions_joined", "joined_at", postgresql_include=[
+            "handled_by_id", "unit_id", "category_id", "poster_id", "channel", "kind"],
+            postgresql_where=sa.text(JOINED_SQL), sqlite_where=sa.text(JOINED_SQL)),
         sa.CheckConstraint(
             "(status IN ('closed')) = (closed_at IS NOT NULL)", name="closed_at_iff_closed"
         ),
@@ -367,6 +376,7 @@ class FigureMonth(Base):
     reply_days: Mapped[float] = mapped_column(default=0.0)
     reviews: Mapped[int] = mapped_column(default=0)
     re_reviews: Mapped[int] = mapped_column(default=0)
+    joins: Mapped[int] = mapped_column(default=0)
 
 
 class FigureWatermark(Base):

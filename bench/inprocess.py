@@ -13,7 +13,9 @@ Rows, each after an unmeasured warm-up that fills the workers' caches:
 - GET /t/<token>: the tracking page of 100 cases, a visitor without the PIN;
 - a minimal handler on the same schema: the same two INSERTs (case and first event) with
   one durable commit, through the DB-API with SQL made once, no ORM and no form;
-- POST /p/<code>: a submission, each a fresh form (its session, CSRF token and key);
+- POST /p/<code>: a submission, each a fresh form (its session, CSRF token and key), its text
+  compared with the open cases at the poster before filing (附议, app/citizen/metoo.py);
+- the same, "filed anyway" as after an offer: no comparison, so the difference is the hint's cost;
 - the same submission and the GET of the receipt it redirects to, with the session it set
   (the PIN shown, the page and its QR drawn for the first time);
 - GET /answers: the public board of 40 published answers, its first page, a search and its
@@ -206,9 +208,9 @@ def measure(args) -> dict:
     body = urllib.parse.urlencode({"text": "公交站的遮雨棚漏水，下雨天等车的老人都淋湿了，希望尽快修好。"}).encode()
     minimal_env = environ("POST", "/", body=body)
 
-    def submission(then_get: bool):
+    def submission(then_get: bool, choice: str = ""):
         _m, path, cookie, form_body = next(forms).split("\t")
-        data = form_body.encode()
+        data = (form_body + choice).encode()
         status, headers, _ = wsgi_call(app, environ("POST", path, cookie, data), data)
         assert status.startswith("303"), status
         if then_get:
@@ -224,6 +226,7 @@ def measure(args) -> dict:
         "track": lambda: wsgi_call(app, next(track_envs)),
         "minimal": lambda: wsgi_call(minimal, minimal_env, body),
         "submit": lambda: submission(False),
+        "submit anyway": lambda: submission(False, "&metoo=file"),
         "submit+get": lambda: submission(True),
         "board": lambda: wsgi_call(app, next(board_envs)),
     }
@@ -283,6 +286,7 @@ def report(results: dict, database: str, smoke: bool) -> None:
     names = {"csrf": "bare Flask-WTF page (session+CSRF)", "healthz": "GET /healthz (hooks + SELECT 1)",
              "form": "GET /p/<code> (form, first visit)", "track": "GET /t/<token> (no PIN)",
              "minimal": "minimal: 2 INSERTs, 1 commit", "submit": "POST /p/<code> (submission)",
+             "submit anyway": "POST /p/<code>, anyway (no hint)",
              "submit+get": "submission + GET of its receipt", "board": "GET /answers (public board)"}
     targets = {**TARGETS, **(PG_TARGETS if database == "postgresql" else {})}
     bares = [bare for _cost, bare in results.values()]

@@ -15,7 +15,7 @@ from app import services
 from app.core import display, ratelimits
 from app.core.images import clean_image
 from app.core.uploads import take_files
-from app.citizen import held, scans
+from app.citizen import held, metoo, scans
 from app.citizen import pages
 from app.citizen.forms import FollowUpForm, RateForm, ReviewForm, StopForm, SuggestionForm, TrackForm
 from app.config import clocks
@@ -125,12 +125,17 @@ def _category_choices(lang: str) -> list[SelectChoice]:
 
 
 def _file(form: SuggestionForm, poster, photos: list[dict]):
-    """File the case with its photos, then show its receipt; the same form sent again, with
-    other words, comes back to be filed anew."""
+    """File the case with its photos (or join a like case, app/citizen/metoo.py), then show its
+    receipt; the same form sent again, with other words, comes back to be filed anew."""
     now = utcnow()
+    data = _submission(form, poster)
     try:
-        receipt = services.submit_suggestion(db.session, _submission(form, poster), clocks(current_app.config),
-                                             current_app.config["SECRET_KEY"], now, poster=poster)
+        receipt = metoo.before_filing(form, poster, data, now)  # None, a join's receipt, or the offer
+        if receipt is None:
+            receipt = services.submit_suggestion(db.session, data, clocks(current_app.config),
+                                                 current_app.config["SECRET_KEY"], now, poster=poster)
+        elif not isinstance(receipt, services.Receipt):
+            return receipt
     except services.AlreadyFiled as filed:
         # Their new words come back with a fresh key: pressing Submit files them as a new case.
         form.submission_key.data = codes.new_submission_key()

@@ -26,7 +26,7 @@ from typing import Optional, Protocol
 from app.domain.deadlines import Clocks
 from app.domain.publication import PubState
 from app.domain.workflow import (
-    CITIZEN, SYSTEM, Action, Rating, Role, Stage, TransitionError, transition,
+    CITIZEN, SYSTEM, Action, CaseState, Rating, Role, Stage, TransitionError, transition,
 )
 
 
@@ -234,7 +234,22 @@ def _window_open(case, now) -> bool:
 def _rate(actor, case, now, clocks):
     if case.rated_at is not None:
         return "rated"
+    if case.status is CaseState.MERGED:
+        return _rate_joined(case, now, clocks)
     return None if _window_open(case, now) else "window"
+
+
+# A joiner rates the master's answer while it stands: once it is under review, not until it is answered again.
+ANSWERED = frozenset({CaseState.REPLIED, CaseState.CLOSED})
+
+
+def _rate_joined(case, now, clocks):
+    """A citizen who joined (附议) a case rates its master's answer themselves, once, within the
+    review window after it; a case merged by staff is rated by its master's citizen only."""
+    master = case.merged_into
+    if case.joined_at is None or master is None or master.status not in ANSWERED or master.replied_at is None:
+        return "state"
+    return None if now < clocks.review_window_end(master.replied_at) else "window"
 
 
 def _request_review(actor, case, now, clocks):

@@ -95,6 +95,8 @@ class Rating(str, enum.Enum):
 
 CITIZEN = "citizen"
 SYSTEM = "system"
+# What a case's own citizen does: never shown or told to another citizen (one merged or joined into it).
+OWN_CITIZEN_ACTIONS = frozenset({Action.SUBMIT, Action.RATE, Action.REQUEST_REVIEW, Action.FOLLOW_UP})
 WORKING_STATES = frozenset({CaseState.ACCEPTED, CaseState.REVIEW, CaseState.RE_REVIEW})
 STAFF_CASE_ROLES = frozenset({Role.HANDLER, Role.LEAD, Role.DISPATCHER, Role.SUPERVISOR})
 _H, _L, _D, _S = Role.HANDLER, Role.LEAD, Role.DISPATCHER, Role.SUPERVISOR
@@ -124,6 +126,7 @@ _allow(OPEN_STATES, Action.URGE, [_S])
 _allow([_S_.SUBMITTED, _S_.ACCEPTED], Action.MARK_REPORT, [_H, _L, _D, _S])
 _allow(list(CaseState), Action.REVEAL_PHONE, [_H, _L, _D, _S])  # of the unit holding it: policy.py
 _allow([_S_.REPLIED], Action.RATE, [CITIZEN])
+_allow([_S_.MERGED], Action.RATE, [CITIZEN])  # only a joiner (附议) rates the master's answer: policy.py
 _allow([_S_.REPLIED], Action.REQUEST_REVIEW, [CITIZEN])  # the stage picks REVIEW or RE_REVIEW
 _allow(OPEN_STATES | {_S_.REPLIED}, Action.FOLLOW_UP, [CITIZEN])
 _allow([_S_.REPLIED], Action.CLOSE, [SYSTEM, CITIZEN], _S_.CLOSED)

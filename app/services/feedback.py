@@ -31,11 +31,13 @@ def _event(session, case, action, now, clocks: Clocks, *, party: Party = CITIZEN
 def rate_reply(session: Session, case: Suggestion, rating: Rating, comment: str, now: datetime,
                clocks: Clocks) -> None:
     """Rate the latest reply once. Satisfied (or a final answer) closes the case; unsatisfied
-    leaves the window open to ask for review."""
+    leaves the window open to ask for review. A joiner (附议) rates the master's answer: their
+    rating counts, and their case stays with the master."""
     _event(session, case, Action.RATE, now, clocks, message=comment)
     case.rating, case.rating_comment, case.rated_at = rating, comment, now
     note_rating(case, now)  # a published answer shows its rating
-    if rating is not Rating.UNSATISFIED or case.stage is Stage.RE_REVIEW:
+    joined = case.status is CaseState.MERGED  # stays with its master, which closes on its own
+    if not joined and (rating is not Rating.UNSATISFIED or case.stage is Stage.RE_REVIEW):
         _close(session, case, now)
     session.flush()
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from app.core.db import one_read
 from app.domain import codes, phones
 from app.domain.deadlines import Clocks
-from app.domain.workflow import Action, CaseState, Channel, Kind
+from app.domain.workflow import OWN_CITIZEN_ACTIONS, Action, CaseState, Channel, Kind
 from app.models import CaseEvent, Category, OrgUnit, Poster, Subscription, Suggestion
 from app.services.announce import Step, note_step
 from app.services.errors import AlreadyFiled, Mistyped, NotFound
@@ -293,5 +293,10 @@ def find_by_code_and_pin(session: Session, typed_code: str, typed_pin: str) -> S
 
 
 def public_timeline(case: Suggestion) -> list[CaseEvent]:
-    """The events a citizen may see, oldest first."""
-    return [e for e in case.events if e.public]
+    """The events a citizen may see, oldest first: a merged (or joined) case's citizen also sees
+    the steps taken on its master, but those the master's own citizen took (their words)."""
+    shown = [e for e in case.events if e.public]
+    if case.merged_into is not None:
+        shown += [e for e in case.merged_into.events if e.public and e.action not in OWN_CITIZEN_ACTIONS]
+        shown.sort(key=lambda e: (e.at, e.id))
+    return shown

@@ -19,7 +19,7 @@ from app.core.sealed import unseal
 from app.domain import codes
 from app.domain.deadlines import Calendar, last_day
 from app.domain.tellings import CITIZEN_TOPICS, UNIT_TOPICS, QuietHours
-from app.domain.workflow import Action, CaseState
+from app.domain.workflow import OWN_CITIZEN_ACTIONS, Action, CaseState
 from app.models import OrgUnit, OutboxMessage, Subscription, Suggestion, UnitChannel
 from app.services.announce import Step
 from app.services.intake import dispatch_centre
@@ -69,14 +69,26 @@ def _tell_citizens(session, case, step: Step, texts, settings, now) -> int:
     topic = CITIZEN_TOPICS.get(step.action)
     if topic is None or not step.public:
         return 0
-    cases = [case]
-    if step.action is Action.REPLY:  # the master's answer reaches the citizens merged into it
-        cases += session.scalars(sa.select(Suggestion).where(
-            Suggestion.merged_into_id == case.id, Suggestion.status == CaseState.MERGED)).all()
+    if step.action is Action.MERGE and case.joined_at is not None:
+        return 0  # joined as it was filed (附议): the receipt just sent says it all
+    cases = [case] + also_told(session, case, step)
     # Only the citizens who get SMS: their words read the unit, which nobody else's need.
     return sum(tell_citizen(session, each, topic, f"e{step.event_id}:sms:{each.id}",
                             _citizen_values(session, each, case, step, settings), texts, settings, now)
                for each in cases if is_told(session, each))
+
+
+def also_told(session, case: Suggestion, step: Step) -> list[Suggestion]:
+    """The other citizens a step on `case` reaches: its answer reaches every citizen merged into
+    it; who joined it (附议) hears every step its own citizen hears, but the ones that citizen took."""
+    if step.action is Action.REPLY:
+        joined = sa.true()
+    elif step.action not in OWN_CITIZEN_ACTIONS:
+        joined = Suggestion.joined_at.is_not(None)
+    else:
+        return []
+    return list(session.scalars(sa.select(Suggestion).where(
+        Suggestion.merged_into_id == case.id, Suggestion.status == CaseState.MERGED, joined)))
 
 
 def tell_citizen(session, case: Suggestion, topic: str, key: str, values: dict, texts: Texts,
@@ -139,8 +151,8 @@ def told_unit_id(session, case: Suggestion, unit_id: Optional[int]) -> int:
 
 def _tell_unit(session, case, step: Step, texts, settings, now, channels: "UnitChannels") -> int:
     topic = UNIT_TOPICS.get(step.action)
-    if topic is None:
-        return 0
+    if topic is None or (step.action is Action.SUBMIT and case.joined_at is not None):
+        return 0  # a case joined as it was filed lands on nobody's desk: its master is there
     unit_id = told_unit_id(session, case, step.to_unit_id)
     return tell_unit(session, unit_id, topic, f"e{step.event_id}", unit_values(case, settings),
                      texts, now, case_id=case.id, channels=channels[unit_id])

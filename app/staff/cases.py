@@ -21,7 +21,7 @@ from app.domain.policy import Area, PubStep, allowed_actions, publication_refusa
 from app.domain.workflow import STAFF_ACTIONS, Action, Channel, Kind
 from app.models import Suggestion
 from app.receipt_cards import card_pdf, receipt_card
-from app.services import directory, notices, similar, subscriptions, uploads
+from app.services import directory, joins, notices, similar, subscriptions, uploads
 from app.staff import actions, drafts
 from app.staff.auth import area_required
 from app.staff.badges import deadline_badge
@@ -71,7 +71,7 @@ def render_case(found: Suggestion, form: CaseActionForm | None = None, phone: st
         subscription=subscriptions.subscription_of(db.session, found.id),
         files=uploads.files_of(db.session, [found.id]), file_url=staff_file_url, reply_files=REPLY_FILES,
         similar_cases=similar.similar_to_case(db.session, found, current_user, now),
-        similar_days=similarity.WINDOW_DAYS,
+        similar_days=similarity.WINDOW_DAYS, joins=joins.join_counts(db.session, [found.id]).get(found.id, 0),
         may_propose=publication_refusal(current_user, found, PubStep.PROPOSE, found.publication) is None,
     )
     return html, status

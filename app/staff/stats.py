@@ -16,7 +16,7 @@ from app.core.labels import CHANNEL, KIND
 from app.models import Category, OrgUnit, Poster
 from app.config import clocks
 from app.services.access import sees_reports, subtree_ids, visible_unit_ids
-from app.services import directory
+from app.services import directory, joins
 from app.services.oversight import attention_list, overdue_at_unit
 from app.stats import charts
 from app.stats.figures import BREAKDOWNS, Figures, rollup, scans_by_poster, total
@@ -41,6 +41,7 @@ COLUMNS = [
     ("average_days_to_reply", lambda f: f.average_days_to_reply),
     ("reviews", lambda f: f.reviews),
     ("re_reviews", lambda f: f.re_reviews),
+    ("joins", lambda f: f.joins),
 ]
 
 
@@ -52,6 +53,7 @@ def column_titles() -> dict[str, str]:
         "on_time_acceptance_rate": _("Accepted on time"), "on_time_reply_rate": _("Answered on time"),
         "overdue_now": _("Overdue now"), "average_days_to_accept": _("Days to accept"),
         "average_days_to_reply": _("Days to answer"), "reviews": _("Reviews"), "re_reviews": _("Re-reviews"),
+        "joins": _("Joined (附议)"),
         "scans": _("Scans"), "conversion_rate": _("Conversion"),
     }
 
@@ -194,7 +196,8 @@ def supervision():
     for case in cases:
         groups.setdefault(case.unit, []).append(case)
     return render_template("staff/supervision.html", groups=groups, badge=badges(cases, now),
-                           due_soon_days=cl.due_soon_days)
+                           due_soon_days=cl.due_soon_days, growing=joins.growing_clusters(db.session, current_user, now),
+                           growing_days=joins.GROWING_DAYS)
 
 
 @bp.get("/units/<int:unit_id>", endpoint="unit")

@@ -48,6 +48,7 @@ class Figures:
     reply_days: float = 0.0  # summed days from acceptance to the first answer
     reviews: int = 0  # 复查 requests made in the period
     re_reviews: int = 0  # 复核 requests made in the period
+    joins: int = 0  # citizens who joined (附议) an open case in the period: support, for the master's unit
     overdue_now: int = 0  # open cases past their current deadline at `now` (not period-bound)
     scans: int = 0  # poster scans in the period (poster breakdowns only)
 
@@ -152,6 +153,7 @@ def figure_cube(session: Session, unit_ids, period: Period, now: Optional[dateti
     # reads few rows, and a case counts wherever each of its moments fell.
     per_moment = {
         s.created_at: {"volume": sa.func.count()},
+        s.joined_at: {"joins": sa.func.count()},  # a joined case is held by its master's unit
         s.closed_at: {"closed": _count(s.status == CaseState.CLOSED),
                       "closed_first_time": _count(sa.and_(s.status == CaseState.CLOSED, s.stage == Stage.FIRST))},
         s.rated_at: {"rated": _count(s.rating.is_not(None)), "satisfied": _count(s.rating.in_(good))},

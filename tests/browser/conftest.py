@@ -63,3 +63,11 @@ def phone():
         yield context.new_page()
         context.close()
         browser.close()
+
+
+def sign_in(page, base: str, username: str, password: str = "correct horse battery") -> None:
+    """Sign a browser page in to the staff view as one of the demo accounts (tests/conftest.py PASSWORD)."""
+    page.goto(f"{base}/staff/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")

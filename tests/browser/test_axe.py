@@ -125,3 +125,45 @@ def test_staff_pages_have_no_barriers(app, live_server, browser, make_receipt, s
                        staff="yuyao-supervisor")
     problems |= _check(browser, live_server, ["/staff/channels", "/staff/outbox"], source, staff="admin")
     assert problems == {}
+
+
+def test_the_me_too_offer_has_no_barriers(live_server, browser, make_receipt):
+    """The form given back with the open case a citizen may join (附议), a page only a POST shows."""
+    source = _axe_source()
+    make_receipt("accepted", kind="suggestion", poster="YMQ2K8", location="",
+                 text="阳明街道便民服务中心门口的路灯坏了一个星期，晚上很黑，老人出门不安全。")
+    problems = {}
+    for size, viewport in WIDTHS.items():
+        for language in ("zh_Hans_CN", "en"):
+            context = browser.new_context(viewport=viewport)
+            page = context.new_page()
+            page.goto(f"{live_server}/?lang={language}")
+            page.goto(f"{live_server}/p/YMQ2K8")
+            page.fill("textarea[name=text]", "便民服务中心大门外那几盏路灯好多天不亮了，天一黑看不清路，请修一下。")
+            page.click("form button[type=submit]:not([name])")
+            assert page.locator("section.metoo").count() == 1
+            found = _violations(page, source)
+            if found:
+                problems[f"offer {language} {size}"] = found
+            context.close()
+    assert problems == {}
+
+
+def test_the_growing_clusters_have_no_barriers(live_server, browser, make_receipt, session, app):
+    """Supervision with a case citizens joined this week (附议), and that case's page with its count."""
+    from app.config import clocks
+    from app.core.db import utcnow
+    from app.domain import codes
+    from app.domain.workflow import Kind
+    from app.services import Submission, joins
+
+    source = _axe_source()
+    master = make_receipt("accepted", kind="suggestion", poster="YMQ2K8", location="",
+                          text="阳明街道便民服务中心门口的路灯坏了一个星期，晚上很黑，老人出门不安全。").suggestion
+    joiner = Submission(submission_key=codes.new_submission_key(), kind=Kind.SUGGESTION, category_id=None,
+                        text="便民服务中心大门外那几盏路灯好多天不亮了，天一黑看不清路，请修一下。", poster_code="YMQ2K8")
+    joins.join_case(session, joiner, master.id, clocks(app.config), app.config["SECRET_KEY"], utcnow(),
+                    poster=master.poster)
+    session.commit()
+    assert _check(browser, live_server, ["/staff/supervision", f"/staff/cases/{master.id}"], source,
+                  staff="yuyao-supervisor") == {}

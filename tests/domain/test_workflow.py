@@ -28,7 +28,7 @@ EXPECTED = {
     Action.URGE: (set(OPEN_STATES), {SU}, None),
     Action.MARK_REPORT: ({S.SUBMITTED, S.ACCEPTED}, STAFF, None),
     Action.REVEAL_PHONE: (set(CaseState), STAFF, None),  # of the unit holding it (policy.py)
-    Action.RATE: ({S.REPLIED}, {CITIZEN}, None),
+    Action.RATE: ({S.REPLIED, S.MERGED}, {CITIZEN}, None),  # merged: a joiner's own rating (policy.py)
     Action.REQUEST_REVIEW: ({S.REPLIED}, {CITIZEN}, None),
     Action.FOLLOW_UP: (set(OPEN_STATES) | {S.REPLIED}, {CITIZEN}, None),
     Action.CLOSE: ({S.REPLIED}, {SYSTEM, CITIZEN}, S.CLOSED),
@@ -57,7 +57,9 @@ def test_transition_table_matches_the_rules(state, action, actor):
 def test_nothing_leaves_closed_rejected_or_merged_but_notes_and_reveals():
     for state in (S.CLOSED, S.REJECTED, S.MERGED):
         doable = {a for a in Action for who in ACTORS if allowed(state, a, who)}
-        assert doable == {Action.NOTE, Action.REVEAL_PHONE}
+        # A joiner (附议) rates the master's answer on their own merged case, which stays merged.
+        assert doable == {Action.NOTE, Action.REVEAL_PHONE} | ({Action.RATE} if state is S.MERGED else set())
+    assert transition(S.MERGED, Action.RATE, CITIZEN) is S.MERGED
 
 
 def test_admins_take_no_case_action():
