@@ -1,5 +1,6 @@
 """Similar open cases: a new text finds the open case it repeats at the same poster or matter,
 never a closed or old one, never a report for a citizen, and a staff member only in their scope."""
+import re
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -77,3 +78,19 @@ def test_a_case_filed_before_signatures_were_kept_is_read_from_its_text(make_cas
     session.execute(sa.delete(CaseSignature))
     session.commit()
     assert similar_open_cases(session, LIGHT_AGAIN, utcnow(), poster_id=light.poster_id) == signed != []
+
+
+def test_a_lead_merges_a_repeat_into_the_similar_case_in_one_click(app, make_case, session):
+    first = make_case(poster="YMQ2K8", text=LIGHT, location="")
+    again = make_case(poster="YMQ2K8", text=LIGHT_AGAIN, location="")
+    handler_page = signed_in(app, "yangming").get(f"/staff/cases/{again.id}").get_data(as_text=True)
+    assert "相似的未办结案件" in handler_page and "并入" not in handler_page  # a handler may not merge
+    lead = signed_in(app, "yangming-lead")
+    page = lead.get(f"/staff/cases/{again.id}").get_data(as_text=True)
+    button = f'name="master_code" value="{first.receipt_code}"'
+    assert button in page
+    fields = dict(re.findall(r'name="(csrf_token|version)" value="([^"]*)"', page.split(button)[0].rsplit("<form", 1)[1]))
+    answer = lead.post(f"/staff/cases/{again.id}/merge", data={**fields, "master_code": first.receipt_code})
+    assert answer.status_code in (302, 303)
+    session.rollback()
+    assert session.get(type(again), again.id).merged_into_id == first.id
