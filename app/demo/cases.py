@@ -20,7 +20,7 @@ from app.domain import codes
 from app.domain.deadlines import Clocks
 from app.domain.workflow import Channel, Kind, Rating
 from app.models import Category, FigureWatermark, OrgUnit, Suggestion, User
-from app.services import casework, feedback
+from app.services import casework, feedback, publications
 from app.services.errors import Refused
 from app.services.intake import Submission, submit_suggestion
 
@@ -53,6 +53,7 @@ class Scenario:
     category: Optional[str] = None  # a category code (app/demo/seed.py CATEGORIES)
     steps: tuple[Step, ...] = ()
     link: str = ""  # when set, `demo urls` prints this case's tracking link under this label
+    publish: bool = False  # the citizen agreed its question and answer may be published, redacted
 
 
 # The vocabulary of the scenarios: one constructor per step, named for what happens.
@@ -114,6 +115,25 @@ def follow_up(days, at, text):
     return Step(days, at, "follow_up", None, (text,))
 
 
+def propose(days, at, actor):
+    """The handler proposes the answer for the public board (/answers)."""
+    return Step(days, at, "propose", actor)
+
+
+def publish(days, at, actor):
+    """The lead approves the redacted texts as proposed."""
+    return Step(days, at, "publish", actor)
+
+
+def _propose(session, case, actor, now, clocks):
+    return publications.propose(session, case, actor, now, clocks)
+
+
+def _publish(session, case, actor, now, clocks):
+    found = case.publication
+    return publications.approve(session, found, actor, now, found.question, found.answer)
+
+
 def window_over(days, at):
     """The timers close a replied case whose rating window is over (what `sweep` does)."""
     return Step(days, at, "close")
@@ -126,6 +146,7 @@ STAFF_STEPS = {
     "forward": casework.forward_case, "reply": casework.reply_to_case, "reject": casework.reject_case,
     "request_extension": casework.request_extension, "extend": casework.extend_case,
     "merge": casework.merge_case, "mark_report": casework.mark_report, "urge": casework.urge_case,
+    "propose": _propose, "publish": _publish,
 }
 CITIZEN_STEPS = {
     "rate": feedback.rate_reply, "request_review": feedback.request_review,
@@ -189,7 +210,8 @@ class _Player:
         name, phone = scenario.citizen
         data = Submission(submission_key=submission_key(scenario.name), kind=scenario.kind, text=scenario.text,
                           category_id=category, location=scenario.location, citizen_name=name,
-                          citizen_phone=phone, poster_code=poster_code, channel=channel, unit_id=unit_id)
+                          citizen_phone=phone, poster_code=poster_code, channel=channel, unit_id=unit_id,
+                          publish=scenario.publish)
         filed_at = self.when(*scenario.filed, datetime.min.replace(tzinfo=timezone.utc), scenario)
         receipt = submit_suggestion(self.session, data, self.clocks, self.secret_key, filed_at)
         return receipt.suggestion, filed_at

@@ -7,7 +7,7 @@ days ago is due soon. Data, not UI: the texts are what citizens and staff wrote.
 """
 from app.demo.cases import (
     Scenario, accept, ask_extension, ask_review, assign, extend, follow_up, forward, mark_report, merge,
-    note, rate, reject, reply, urge, window_over,
+    note, propose, publish, rate, reject, reply, urge, window_over,
 )
 from app.domain.workflow import Kind, Rating
 
@@ -82,13 +82,15 @@ YANGMING = [
                      facts="经现场核查，塌陷系雨水管破损导致路基掏空，情况属实。",
                      decision="街道已协调市政养护单位更换破损雨水管并重铺路面，已于答复前完工。",
                      basis="《城市道路管理条例》有关规定。"),
-                 rate(30, "20:10", GOOD, "处理很快，谢谢！"))),
+                 propose(31, "16:10", H), publish(30, "09:00", LEAD),
+                 rate(30, "20:10", GOOD, "处理很快，谢谢！")), publish=True),
     Scenario("ym-basically", S, YM, (33, "11:00"),
              "建议在新建社区多设几个垃圾分类投放点，现在只有小区门口一个，老人拎垃圾要走很远。", "新建社区",
              ("许秀兰", None), steps=(
                  accept(32, "10:00", H), reply(
                      22, "14:00", H, "感谢建议。已在新建社区增设2处分类投放点，并安排督导员早晚值守；楼道内因消防要求不能设点，敬请谅解。"),
-                 rate(20, "09:30", FAIR, "增加了投放点，但离我们楼还是有点远。"))),
+                 propose(22, "14:10", H), publish(21, "10:00", LEAD),
+                 rate(20, "09:30", FAIR, "增加了投放点，但离我们楼还是有点远。")), publish=True),
     Scenario("ym-unsatisfied", C, YM, (25, "21:30"),
              "阳明西路一家KTV每天营业到凌晨两点，音响和客人喧哗声很大，我们整栋楼都睡不好。", "阳明西路",
              ("何雪梅", "15167893214"), link="rated unsatisfied: the citizen may ask for review (复查)", steps=(
