@@ -17,7 +17,7 @@ Rows, each after an unmeasured warm-up that fills the workers' caches:
   compared with the open cases at the poster before filing (附议, app/citizen/metoo.py);
 - the same, "filed anyway" as after an offer: no comparison, so the difference is the hint's cost;
 - the same submission and the GET of the receipt it redirects to, with the session it set
-  (the PIN shown, the page and its QR drawn for the first time);
+  (the PIN shown, the page drawn for the first time), and of the receipt image it shows;
 - GET /answers: the public board of 40 published answers, its first page, a search and its
   second page in turn (issue 17).
 Targets (issue 14): form <= 4x, tracking <= 5x (PostgreSQL <= 6x), submission <= 40x and
@@ -215,8 +215,11 @@ def measure(args) -> dict:
         assert status.startswith("303"), status
         if then_get:
             location = urllib.parse.urlsplit(dict(headers)["Location"]).path
-            status, _h, page = wsgi_call(app, environ("GET", location, set_cookie(headers) or cookie))
-            assert status.startswith("200") and b"data:image/svg" in page, status
+            browser = set_cookie(headers) or cookie
+            status, _h, page = wsgi_call(app, environ("GET", location, browser))
+            assert status.startswith("200") and b"/receipt.png" in page, status
+            status, _h, image = wsgi_call(app, environ("GET", location + "/receipt.png", browser))  # as a phone does
+            assert status.startswith("200") and image.startswith(b"\x89PNG"), status
 
     bare_csrf = csrf_app()
     rows = {
@@ -287,7 +290,7 @@ def report(results: dict, database: str, smoke: bool) -> None:
              "form": "GET /p/<code> (form, first visit)", "track": "GET /t/<token> (no PIN)",
              "minimal": "minimal: 2 INSERTs, 1 commit", "submit": "POST /p/<code> (submission)",
              "submit anyway": "POST /p/<code>, anyway (no hint)",
-             "submit+get": "submission + GET of its receipt", "board": "GET /answers (public board)"}
+             "submit+get": "submission + GET of receipt + image", "board": "GET /answers (public board)"}
     targets = {**TARGETS, **(PG_TARGETS if database == "postgresql" else {})}
     bares = [bare for _cost, bare in results.values()]
     print(f"\nCPU per request in-process on {database}" + (" (smoke run: numbers are not meaningful)" if smoke else ""))
