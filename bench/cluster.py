@@ -97,7 +97,10 @@ def fetch_form(port: int, path: str, source: str) -> dict:
     if status != 200:
         raise SystemExit(f"GET {path} answered {status}")
     fields = dict(HIDDEN.findall(page))
-    fields.update(kind="suggestion", text=TEXT, category="0", location="阳明西路公交站", name="", phone="")
+    # The same words every time, so each citizen says "file anyway" (metoo=file) to the offer of
+    # the open case like theirs (附议): every submission here must file its own case.
+    fields.update(kind="suggestion", text=TEXT, category="0", location="阳明西路公交站", name="", phone="",
+                  metoo="file")
     return {"source": source, "cookies": cookies, "fields": fields, "path": path}
 
 
