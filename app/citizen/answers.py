@@ -62,12 +62,13 @@ def read_query() -> tuple[board.BoardQuery, list[str]]:
 
 
 def _kept(key, render):
-    """The page kept for `key` and the board's current stamp, else rendered and kept."""
+    """The page kept for `key` (which holds the request's whole query) and the board's current
+    stamp, else rendered and kept."""
     key = (key, board.stamp(db.engine))
-    page = pages.lookup(key)
+    page = pages.lookup(key, query_in_key=True)
     if page is None:
         html = render()
-        page = pages.keep(key, html) if pages.usable() else pages.Page(html)
+        page = pages.keep(key, html) if pages.usable(query_in_key=True) else pages.Page(html)
     return page.fill()
 
 
@@ -108,7 +109,7 @@ def show(answer_id: int):
             abort(404)
         return render_template("citizen/answer.html", pub=found, rating_label=rating_label)
 
-    return _kept(("answer", answer_id), render)
+    return _kept(("answer", answer_id, tuple(sorted(request.args.items(multi=True)))), render)
 
 
 @bp.app_template_global("latest_answers")

@@ -94,19 +94,20 @@ def _key(key: Hashable) -> Hashable:
     return key, page_language(), elder_on(), current_app.config["WTF_CSRF_ENABLED"]
 
 
-def usable() -> bool:
+def usable(query_in_key: bool = False) -> bool:
     """Whether this request may be answered from, and its page kept in, the cache.
 
-    Not with a query beyond ?lang=: the language and mode switches carry the page's own
-    address, query and all, which must be this visitor's (a printed QR has no query).
+    Not with a query beyond ?lang=, unless the page's key holds the whole query
+    (`query_in_key`): the language and mode switches carry the page's own address, query and
+    all, which must be this visitor's (a printed QR has no query).
     """
     return (request.method == "GET" and current_app.config["PAGE_CACHE_SECONDS"] > 0
-            and "_flashes" not in session and set(request.args) <= {"lang"})
+            and "_flashes" not in session and (query_in_key or set(request.args) <= {"lang"}))
 
 
-def lookup(key: Hashable) -> Page | None:
+def lookup(key: Hashable, query_in_key: bool = False) -> Page | None:
     """The kept page for `key`, if this request may use one."""
-    if not usable():
+    if not usable(query_in_key):
         return None
     return current_app.extensions["yima_pages"].get(_key(key))
 

@@ -98,3 +98,16 @@ def test_the_consent_is_unticked_and_stored_when_ticked(client, fill_form, sessi
     data = fill_form("/p/YMQ2K8", **VALID, publish="y")
     assert client.post("/p/YMQ2K8", data=data).status_code == 303
     assert session.scalars(sa.select(Suggestion.publish_consent).order_by(Suggestion.id.desc())).first() is True
+
+
+def test_a_searched_board_page_is_kept_for_its_own_query_only(app, client, make_receipt, session):
+    """A search or a page 2 is kept per worker like the board's first page, under its whole query:
+    the language switch on it carries that query, so another search never gets its page."""
+    first = client.get("/answers?q=路灯").get_data(as_text=True)
+    kept = len(app.extensions["yima_pages"]._pages)
+    assert client.get("/answers?q=路灯").get_data(as_text=True).count("q=") == first.count("q=")
+    assert len(app.extensions["yima_pages"]._pages) == kept  # answered from the kept page
+    other = client.get("/answers?q=垃圾").get_data(as_text=True)
+    assert "q=%E5%9E%83%E5%9C%BE" in other or "垃圾" in other
+    assert "路灯" not in other.split("<main", 1)[1].split("</form>", 1)[0]
+    assert len(app.extensions["yima_pages"]._pages) == kept + 1
