@@ -175,7 +175,8 @@ def page(args) -> tuple[int, int]:
 
 
 def _listed(args, name: str) -> list[str]:
-    return [part.strip() for value in args.getlist(name) for part in value.split(",") if part.strip()]
+    # Control characters dropped: PostgreSQL's text holds no NUL, and no code has one.
+    return [part for value in args.getlist(name) for part in (clean_text(p) for p in value.split(",")) if part]
 
 
 def request_query(args, calendar: Calendar, now: datetime) -> RequestQuery:
