@@ -141,11 +141,38 @@ def _masked(piece: str, kind: str) -> str:
 
 
 def redact(text: str, citizen_name: str | None = None, staff_names: list[str] = ()) -> Redacted:
-    """Mask what identifies a person in `text`; redacting a redacted text changes nothing."""
-    spans = find_spans(text, citizen_name, staff_names)
+    """Mask what identifies a person in `text`; redacting a redacted text changes nothing.
+
+    Masking one thing can uncover another (an ID number running into a house number's digit
+    stands alone once that digit is masked), so the text is searched again until a pass masks
+    nothing new; masking keeps the length, so every pass's spans are the original's places."""
+    found: list[Span] = []
+    current = text
+    while True:
+        spans = find_spans(current, citizen_name, staff_names)
+        masked = _mask(current, spans)
+        if masked == current:
+            return Redacted(current, _merged(found))
+        found += spans
+        current = masked
+
+
+def _mask(text: str, spans: list[Span]) -> str:
     out, at = [], 0
     for span in spans:
         out += [text[at:span.start], _masked(text[span.start:span.end], span.kind)]
         at = span.end
     out.append(text[at:])
-    return Redacted("".join(out), tuple(spans))
+    return "".join(out)
+
+
+def _merged(spans: list[Span]) -> tuple[Span, ...]:
+    """The spans of every pass in order, overlapping ones as one (the first one's kind)."""
+    merged: list[Span] = []
+    for span in sorted(spans, key=lambda s: (s.start, -s.end)):
+        if merged and span.start < merged[-1].end:
+            last = merged[-1]
+            merged[-1] = Span(last.start, max(last.end, span.end), last.kind)
+        else:
+            merged.append(span)
+    return tuple(merged)
