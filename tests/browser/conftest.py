@@ -43,6 +43,18 @@ def live_server(app):
 
 
 @pytest.fixture
+def browser():
+    """Debian's headless Chromium, for tests that make their own contexts."""
+    _require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
 def phone():
     """A new browser page the size of a phone screen, in a WeChat-like user agent."""
     _require_browser()

@@ -7,7 +7,6 @@ import pytest
 import sqlalchemy as sa
 
 from app.models import Poster, Reply
-from tests.browser.conftest import CHROMIUM, _require_browser
 from tests.conftest import PASSWORD
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -22,17 +21,6 @@ def _axe_source() -> str:
             pytest.fail(f"{AXE} is missing: run `make test` (it runs `npm ci`), as CI does")
         pytest.skip("axe-core is not installed (npm ci)")
     return AXE.read_text()
-
-
-@pytest.fixture
-def browser():
-    _require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        yield browser
-        browser.close()
 
 
 def _violations(page, source: str) -> list[str]:

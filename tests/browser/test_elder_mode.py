@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM, PHONE, _require_browser
+from tests.browser.conftest import PHONE
 
 MEASURE = (Path(__file__).parent / "measure.js").read_text()
 ELDER = {"minFont": 20, "minLine": 1.5, "minTarget": 48, "minContrast": 7}
@@ -14,16 +14,11 @@ PLAIN = {"minFont": 16, "minLine": 1.2, "minTarget": 24, "minContrast": 4.5, "mi
 
 
 @pytest.fixture
-def measured():
+def measured(browser):
     """A phone-sized page with JavaScript on, only for measuring (the pages carry no script)."""
-    _require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
-        yield context.new_page()
-        browser.close()
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    yield context.new_page()
+    context.close()
 
 
 def _citizen_pages(page, base: str, receipt) -> dict:

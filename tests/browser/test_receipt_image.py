@@ -5,22 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM, _require_browser
 from tests.qr.decode import decode_png
 
 SHOTS = Path(os.environ.get("YIMA_SCREENSHOTS", "/tmp/yima-screenshots"))
 LANGUAGES = {"en": "Press and hold the image to save it to your photos.", "zh_Hans_CN": "长按图片保存到相册。"}
-
-
-@pytest.fixture
-def browser():
-    _require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        yield browser
-        browser.close()
 
 
 def _file(browser, base: str, language: str, width: int):

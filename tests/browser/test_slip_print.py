@@ -10,7 +10,6 @@ import pypdfium2 as pdfium
 import pytest
 from pypdf import PdfReader
 
-from tests.browser.conftest import CHROMIUM, _require_browser
 from tests.browser.test_axe import _axe_source, _violations
 from tests.conftest import PASSWORD
 from tests.qr.decode import decode_png
@@ -19,17 +18,6 @@ SHOTS = Path(os.environ.get("YIMA_SCREENSHOTS", "/tmp/yima-screenshots"))
 WIDTH_PT = 80 / 25.4 * 72  # 226.77
 
 pytestmark = pytest.mark.usefixtures("staff")
-
-
-@pytest.fixture
-def browser():
-    _require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        yield browser
-        browser.close()
 
 
 def _file(browser, base: str, channel: str, *, script: bool = True, language: str = "zh_Hans_CN"):
