@@ -123,14 +123,7 @@ def find_spans(text: str, citizen_name: str | None = None, staff_names: list[str
     found += [Span(m.start(1), m.end(1), "address") for pattern in _ADDRESSES for m in pattern.finditer(folded)]
     found += [Span(m.start(1), m.end(1), "name") for m in _HONORIFIC.finditer(folded)]
     found += _names(folded, [fold(citizen_name or "")], "name") + _names(folded, [fold(n) for n in staff_names], "name")
-    merged: list[Span] = []
-    for span in sorted(found, key=lambda s: (s.start, -s.end)):
-        if merged and span.start < merged[-1].end:
-            last = merged[-1]
-            merged[-1] = Span(last.start, max(last.end, span.end), last.kind)
-        else:
-            merged.append(span)
-    return merged
+    return list(_merged(found))
 
 
 def _masked(piece: str, kind: str) -> str:
@@ -167,7 +160,7 @@ def _mask(text: str, spans: list[Span]) -> str:
 
 
 def _merged(spans: list[Span]) -> tuple[Span, ...]:
-    """The spans of every pass in order, overlapping ones as one (the first one's kind)."""
+    """The spans in order, overlapping ones as one (the first one's kind)."""
     merged: list[Span] = []
     for span in sorted(spans, key=lambda s: (s.start, -s.end)):
         if merged and span.start < merged[-1].end:
