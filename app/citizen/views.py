@@ -19,7 +19,7 @@ from app.citizen import held, metoo, scans
 from app.citizen import pages
 from app.citizen.forms import FollowUpForm, RateForm, ReviewForm, StopForm, SuggestionForm, TrackForm
 from app.config import clocks
-from app.core.db import one_read, utcnow
+from app.core.db import one_read, reads_first, utcnow
 from app.domain import codes
 from app.domain.attachments import FILING_PHOTOS, FileRole
 from app.domain.policy import CITIZEN_PARTY, refusal
@@ -53,6 +53,7 @@ def index():
 
 
 @bp.route("/p/<code>", methods=["GET", "POST"])
+@reads_first  # a filing reads (form, route, like cases), then writes: app/core/db.py
 @csrf.exempt  # the form checks its own CSRF token, so an expired one keeps the citizen's text
 @ratelimits.submission
 @ratelimits.submission_per_form
@@ -75,6 +76,7 @@ def poster(code: str):
 
 
 @bp.route("/submit", methods=["GET", "POST"])
+@reads_first  # as above
 @csrf.exempt  # as above
 @ratelimits.submission
 @ratelimits.submission_per_form

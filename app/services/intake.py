@@ -9,7 +9,7 @@ from sqlalchemy import orm
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from app.core.db import one_read
+from app.core.db import begin_writing, one_read
 from app.domain import codes, phones
 from app.domain.deadlines import Clocks
 from app.domain.workflow import OWN_CITIZEN_ACTIONS, Action, CaseState, Channel, Kind
@@ -154,6 +154,7 @@ def file_submission(session: Session, filing: Filing, clocks: Clocks, now: datet
     gets the first one's receipt if its words are the same, else AlreadyFiled.
     """
     data, token, pin = filing.data, filing.token, filing.pin
+    begin_writing(session)  # a citizen's filing read DEFERRED so far: SQLite's write lock from here on
     due = clocks.accept_due(now)
     values = dict(
         token_hash=codes.hash_secret(token), submission_key=codes.hash_secret(data.submission_key),

@@ -1,0 +1,68 @@
+"""A filing holds the database's write lock for its writes alone (app/core/db.py begin_writing).
+
+While another writer holds the lock (on SQLite the one write lock, on PostgreSQL an exclusive
+lock on the cases table), a citizen whose form comes back (an error, the 附议 offer) gets it at
+once, and a valid filing files as soon as the other writer is done, never "database is locked".
+"""
+import threading
+from contextlib import contextmanager
+
+import sqlalchemy as sa
+
+from app.core.extensions import db
+from app.models import Suggestion
+from tests.web.helpers import VALID, field_error
+
+BUSY_TIMEOUT_S = 15  # app/core/db.py: how long a writer waits for the lock before giving up
+
+
+@contextmanager
+def other_writer(app):
+    """Another connection holding the write lock until the block ends (then it commits)."""
+    with app.app_context():
+        raw, dialect = db.engine.raw_connection(), db.engine.dialect.name
+    try:
+        cursor = raw.cursor()
+        if dialect == "sqlite":
+            cursor.execute("BEGIN IMMEDIATE")
+        else:
+            cursor.execute(f"LOCK TABLE {Suggestion.__tablename__} IN EXCLUSIVE MODE")  # reads go on
+        yield
+        raw.commit()
+    finally:
+        raw.close()
+
+
+def _post_in_background(client, path, data):
+    answer = {}
+    thread = threading.Thread(target=lambda: answer.setdefault("response", client.post(path, data=data)))
+    thread.start()
+    return thread, answer
+
+
+def test_a_form_with_an_error_comes_back_while_another_writer_holds_the_lock(app, client, fill_form):
+    data = fill_form("/p/YMQ2K8", **{**VALID, "phone": "12345"})
+    with other_writer(app):
+        thread, answer = _post_in_background(client, "/p/YMQ2K8", data)
+        thread.join(timeout=BUSY_TIMEOUT_S / 3)
+        assert not thread.is_alive()  # answered before the other writer let go
+    assert answer["response"].status_code == 200
+    assert field_error(answer["response"], "phone")
+    assert VALID["text"] in answer["response"].get_data(as_text=True)
+
+
+def test_a_valid_filing_waits_for_the_other_writer_and_then_files(app, client, fill_form, session):
+    data = fill_form("/p/YMQ2K8", **VALID)
+    before = _cases(session)
+    with other_writer(app):
+        thread, answer = _post_in_background(client, "/p/YMQ2K8", data)
+        thread.join(timeout=0.5)
+        assert thread.is_alive()  # its reads are done; its INSERT waits for the lock
+    thread.join(timeout=BUSY_TIMEOUT_S)
+    assert answer["response"].status_code == 303
+    session.rollback()
+    assert _cases(session) == before + 1
+
+
+def _cases(session) -> int:
+    return session.scalar(sa.select(sa.func.count()).select_from(Suggestion))
