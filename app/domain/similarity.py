@@ -20,6 +20,7 @@ few dozen short strings (a few microseconds a pair); MinHash would only approxim
 Jaccard of the bigram sets, which is the measure that does not separate the classes, and an
 index narrows candidates to hundreds before any text is compared (app/services/similar.py).
 """
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -153,16 +154,26 @@ def similarity(a: Profile, b: Profile, same_place: bool = False) -> float:
     return min(1.0 if same_place else place_score(a, b), matter_score(a, b))
 
 
+@functools.lru_cache(maxsize=4096)
+def _stored(place: str, matter: str, words: str) -> Profile:
+    """A stored signature() read back. Kept by its strings: a hint compares the same few hundred
+    open cases of a busy poster on every filing, and splitting their strings into sets again
+    was most of its Python time (bench/inprocess.py's submission row). 4,096 cases' sets are
+    a few MB at most."""
+    return Profile(frozenset(place.split()), frozenset(matter.split()), frozenset(words.split()))
+
+
 def signature_similarity(asked: Profile, place: str, matter: str, words: str,
                          also_place: frozenset[str] = frozenset(), same_place: bool = False) -> float:
     """similarity() of `asked` and a stored signature() (`also_place`: place_grams of the case's
-    poster label), without building the matter of a case whose place
+    poster label), without comparing the matter of a case whose place
     already rules it out (most cases of a busy matter are elsewhere): at most 0 below THRESHOLD."""
-    places = frozenset(place.split()) | also_place
+    stored = _stored(place, matter, words)
+    places = stored.place | also_place if also_place else stored.place
     where = 1.0 if same_place else (_overlap(asked.place, places) if asked.place and places else _UNKNOWN_PLACE)
     if where < THRESHOLD:
         return 0.0
-    return min(where, matter_score(asked, Profile(places, frozenset(matter.split()), frozenset(words.split()))))
+    return min(where, matter_score(asked, stored))
 
 
 def similar(a: Profile, b: Profile, same_place: bool = False) -> bool:

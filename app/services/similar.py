@@ -9,6 +9,7 @@ filed before signatures were kept is read from its text, which costs some fifty 
 A staff member sees only cases in their scope (app/services/access.py); a citizen's hint never
 offers a report or accusation (检举控告), whoever may see it.
 """
+import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Optional
@@ -46,34 +47,17 @@ def similar_open_cases(session: Session, text: str, now: datetime, *, poster_id:
                        exclude_id: Optional[int] = None, limit: int = 5) -> list[Match]:
     """The open cases most like `text` filed in the last similarity.WINDOW_DAYS at the same poster or
     of the same matter, best first; only those `actor` may see (None: a citizen, no reports)."""
-    near = [column == value for column, value in ((Suggestion.poster_id, poster_id),
-                                                  (Suggestion.category_id, category_id)) if value is not None]
+    near = tuple(name for name, value in (("poster_id", poster_id), ("category_id", category_id)) if value is not None)
     if not near:
         return []
-    scope = case_scope(session, actor) if actor is not None else Suggestion.is_report.is_(False)
-    since = now - timedelta(days=similarity.WINDOW_DAYS)
-    # One limited read per index (at the poster, of the matter), newest first: each stops after
-    # CANDIDATES rows of its partial index instead of sorting every open case of a busy matter.
-    newest = []
-    for condition in near:
-        one = (sa.select(Suggestion.id, Suggestion.created_at)
-               .where(condition, Suggestion.status.in_(sorted(OPEN_STATES)), Suggestion.created_at >= since, scope)
-               .order_by(Suggestion.created_at.desc()).limit(CANDIDATES))
-        if exclude_id is not None:
-            one = one.where(Suggestion.id != exclude_id)
-        one = one.subquery()
-        newest.append(sa.select(one.c.id, one.c.created_at))
-    ids = sa.union(*newest).subquery()
-    query = (
-        sa.select(ids.c.id, Suggestion.poster_id, Poster.place_label, CaseSignature.place, CaseSignature.matter,
-                  CaseSignature.words)
-        .join(Suggestion, Suggestion.id == ids.c.id)
-        .outerjoin(Poster, Poster.id == Suggestion.poster_id)
-        .outerjoin(CaseSignature, CaseSignature.case_id == ids.c.id)
-        .order_by(ids.c.created_at.desc()).limit(CANDIDATES)
-    )
+    if actor is None:
+        query = _citizens_candidates(near, exclude_id is not None)
+    else:
+        query = _candidates(near, case_scope(session, actor), exclude_id is not None)
+    values = {"poster_id": poster_id, "category_id": category_id, "exclude_id": exclude_id,
+              "since": now - timedelta(days=similarity.WINDOW_DAYS)}
     asked = similarity.profile(text, location or _place_label(session, poster_id))
-    rows = session.execute(query).all()
+    rows = session.connection().execute(query, values).all()  # Core: the ORM's bookkeeping loads no object here
     unsigned = _texts(session, [row.id for row in rows if row.place is None])
     labels: dict[str, frozenset[str]] = {}  # a poster's label, read once however many cases name it
     matches = []
@@ -93,6 +77,40 @@ def similar_open_cases(session: Session, text: str, now: datetime, *, poster_id:
             matches.append(Match(row.id, round(score, 3), same_poster))
     matches.sort(key=lambda m: (-m.score, -m.case_id))
     return matches[:limit]
+
+
+def _candidates(near: tuple[str, ...], scope, excluding: bool) -> sa.Select:
+    """The open cases to compare, newest first: at the poster and/or of the matter named in
+    `near` ("poster_id", "category_id"), filed since `since`, within `scope`, each with its
+    poster's label and signature. Its values are bound by name when it runs."""
+    # One limited read per index (at the poster, of the matter), newest first: each stops after
+    # CANDIDATES rows of its partial index instead of sorting every open case of a busy matter.
+    newest = []
+    for name in near:
+        one = (sa.select(Suggestion.id, Suggestion.created_at)
+               .where(getattr(Suggestion, name) == sa.bindparam(name), Suggestion.status.in_(sorted(OPEN_STATES)),
+                      Suggestion.created_at >= sa.bindparam("since"), scope)
+               .order_by(Suggestion.created_at.desc()).limit(CANDIDATES))
+        if excluding:
+            one = one.where(Suggestion.id != sa.bindparam("exclude_id"))
+        one = one.subquery()
+        newest.append(sa.select(one.c.id, one.c.created_at))
+    ids = sa.union(*newest).subquery()
+    return (
+        sa.select(ids.c.id, Suggestion.poster_id, Poster.place_label, CaseSignature.place, CaseSignature.matter,
+                  CaseSignature.words)
+        .join(Suggestion, Suggestion.id == ids.c.id)
+        .outerjoin(Poster, Poster.id == Suggestion.poster_id)
+        .outerjoin(CaseSignature, CaseSignature.case_id == ids.c.id)
+        .order_by(ids.c.created_at.desc()).limit(CANDIDATES)
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def _citizens_candidates(near: tuple[str, ...], excluding: bool) -> sa.Select:
+    """_candidates() for a citizen's hint (never a report), built once per shape: building the
+    statement cost more than SQLite running it, on every filing (bench/inprocess.py)."""
+    return _candidates(near, Suggestion.is_report.is_(False), excluding)
 
 
 def similar_to_case(session: Session, case: Suggestion, actor: User, now: datetime,
