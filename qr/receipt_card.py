@@ -14,6 +14,7 @@ when no CJK font is installed the Chinese words give way to ASCII ones, as on th
 
 from __future__ import annotations
 
+import functools
 import io
 from dataclasses import dataclass
 
@@ -61,7 +62,7 @@ def receipt_layout(card: ReceiptCard, font: PrintFont, *, thermal: bool = False)
     items: list[Item] = []
     title = font.text(card.title, "Yima receipt")
     items.append(Text(mid, 10.5, title, fit_size(font, title, 15, inner, 9), red, bold=True))
-    items.append(qr_block(card.url, mid - QR_OUTER / 2, 14.0, QR_OUTER, ERROR))
+    items.append(_card_qr(card.url))
     y = 14.0 + QR_OUTER + 4.0
     y = _code(items, font, y, font.text(card.code_label, "Receipt code"), card.code, [], (grey, ink))
     note = [] if card.pin is not None else _lines(font, card.pin_note, 10, inner, 2, "(not shown again)")
@@ -81,6 +82,11 @@ def receipt_layout(card: ReceiptCard, font: PrintFont, *, thermal: bool = False)
     for row, line in enumerate(_lines(font, card.footer, 8.5, inner, FOOTER_LINES, "")):
         items.append(Text(mid, y + 4.2 * row, line, 8.5, grey))
     return Layout(WIDTH, y + 4.2 * (FOOTER_LINES - 1) + MARGIN, tuple(items))
+
+
+@functools.lru_cache(maxsize=64)  # the page sizes a new card and the image then draws it: one QR for both
+def _card_qr(url: str) -> Item:
+    return qr_block(url, WIDTH / 2 - QR_OUTER / 2, 14.0, QR_OUTER, ERROR)
 
 
 def _code(items: list[Item], font: PrintFont, y: float, label: str, value: str | None, note: list[str],
