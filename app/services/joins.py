@@ -63,9 +63,10 @@ def join_counts(session: Session, master_ids) -> dict[int, int]:
 
 
 def _matches(session: Session, data: Submission, now: datetime, poster: Optional[Poster]) -> list[int]:
+    place = data.location or (poster.place_label if poster is not None else "")  # the label read already
     return [m.case_id for m in similar_open_cases(
         session, data.text, now, poster_id=poster.id if poster is not None else None,
-        category_id=data.category_id, location=data.location)]
+        category_id=data.category_id, location=place)]
 
 
 def offers(session: Session, data: Submission, now: datetime, poster: Optional[Poster] = None) -> list[Offer]:

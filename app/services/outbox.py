@@ -154,6 +154,8 @@ def _tell_unit(session, case, step: Step, texts, settings, now, channels: "UnitC
     if topic is None or (step.action is Action.SUBMIT and case.joined_at is not None):
         return 0  # a case joined as it was filed lands on nobody's desk: its master is there
     unit_id = told_unit_id(session, case, step.to_unit_id)
+    if not channels[unit_id]:
+        return 0  # nobody to tell: nothing worked out (the message's matter is a read of its own)
     return tell_unit(session, unit_id, topic, f"e{step.event_id}", unit_values(case, settings),
                      texts, now, case_id=case.id, channels=channels[unit_id])
 
