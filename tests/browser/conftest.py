@@ -44,19 +44,7 @@ def live_server(app):
 
 @pytest.fixture
 def browser():
-    """Debian's headless Chromium, for tests that make their own contexts."""
-    _require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def phone():
-    """A new browser page the size of a phone screen, in a WeChat-like user agent."""
+    """Debian's headless Chromium, kept off the network but for the pages it is sent to."""
     _require_browser()
     from playwright.sync_api import sync_playwright
 
@@ -66,15 +54,21 @@ def phone():
             args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"],
         )
-        context = browser.new_context(
-            viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
-            java_script_enabled=False,
-            user_agent="Mozilla/5.0 (Linux; Android 13) AppleWebKit/537.36 (KHTML, like Gecko) "
-                       "Mobile Safari/537.36 MicroMessenger/8.0.47",
-        )
-        yield context.new_page()
-        context.close()
+        yield browser
         browser.close()
+
+
+@pytest.fixture
+def phone(browser):
+    """A new browser page the size of a phone screen, in a WeChat-like user agent."""
+    context = browser.new_context(
+        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
+        java_script_enabled=False,
+        user_agent="Mozilla/5.0 (Linux; Android 13) AppleWebKit/537.36 (KHTML, like Gecko) "
+                   "Mobile Safari/537.36 MicroMessenger/8.0.47",
+    )
+    yield context.new_page()
+    context.close()
 
 
 def sign_in(page, base: str, username: str, password: str = "correct horse battery") -> None:
