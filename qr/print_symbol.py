@@ -38,9 +38,9 @@ def symbol_rows(url: str, error: str) -> tuple[str, ...]:
 
     Equal, module for module, to ``segno.make_qr(url, error=error, boost_error=False).matrix``.
     """
-    first, by_rows, _by_cols = _mask_zero(url, error)
+    first, by_rows, by_cols = _mask_zero(url, error)
     width = first.symbol_size(border=0)[0]
-    best = _best(first, by_rows, _by_cols, error)
+    best = _best(first, by_rows, by_cols, error)
     text = format(by_rows ^ _mask_differences(first.version, error)[best][0], f"0{width * width}b")
     return tuple(text[i : i + width] for i in range(0, width * width, width))
 
