@@ -278,7 +278,9 @@ def main() -> int:
     os.environ.update({k: env[k] for k in ("DATABASE_URL", "SECRET_KEY", "PUBLIC_BASE_URL")})
     code = poster_code(env)
     expected_rps = 300 if args.smoke else 2500
-    submitted = int(expected_rps * (args.seconds + args.warmup + 1)) * sum(k in wanted for k in ("submit", "anyway"))
+    per_row = int(expected_rps * (args.seconds + args.warmup + 1))  # fresh forms a submission row may send
+    warm_forms = int(expected_rps * args.warmup) // 4
+    submitted = per_row * sum(k in wanted for k in ("submit", "anyway"))
     forms = mint_forms(env, submitted + 200, f"/p/{code}")
     database = env["DATABASE_URL"].split("://", 1)[0].split("+")[0]
 
@@ -302,9 +304,8 @@ def main() -> int:
             if key not in wanted:
                 continue
             if key in ("submit", "anyway"):  # every request needs a form of its own: none may be sent twice
-                share = int(expected_rps * (args.seconds + args.warmup + 1))
-                mine = [next(submissions) + ("&metoo=file" if key == "anyway" else "") for _ in range(share)]
-                warm_lines, lines = mine[:int(expected_rps * args.warmup) // 4], mine[int(expected_rps * args.warmup) // 4:]
+                mine = [next(submissions) + ("&metoo=file" if key == "anyway" else "") for _ in range(per_row)]
+                warm_lines, lines = mine[:warm_forms], mine[warm_forms:]
             else:
                 warm_lines = lines
             # The reference is measured just before each row: the machine's speed drifts.
