@@ -16,7 +16,14 @@ from app.domain.attachments import REQUEST_BYTES
 def _page(status: int, title: str, message: str):
     if request.path.startswith("/api/") or request.path == "/healthz":
         return jsonify(error=title), status
-    return render_template("errors/error.html", title=title, message=message), status
+    # Staff read an error in the staff view's frame (their menu, a way back to the inbox or the
+    # sign-in), never the citizens' "file a suggestion" page.
+    template = "errors/staff_error.html" if _staff_area() else "errors/error.html"
+    return render_template(template, title=title, message=message), status
+
+
+def _staff_area() -> bool:
+    return request.path == "/staff" or request.path.startswith("/staff/")
 
 
 def retry_after_seconds() -> int | None:

@@ -29,6 +29,12 @@ When the storage fails, each limit does what costs least:
   by the workflow when repeated.
 - staff sign-in (fail closed): a password guesser must never get an unmetered window, so a
   storage error answers 503 "try again shortly" and nobody signs in.
+
+Staff sign-in's per-address budget (YIMA_LOGIN_RATE_LIMIT) bounds *failed* sign-ins: a town
+office or the 12345 centre signs in from behind one NAT at shift start, and fifty colleagues
+who typed the right password must not lock out the fifty-first. Every POST is counted before
+the view runs (atomic in the storage, so a burst over several workers gets exactly the limit),
+and a sign-in that succeeds gives its count back (`spare_signin`).
 """
 import hashlib
 
@@ -104,6 +110,18 @@ def partner_key() -> str:
 # Open311 filings, per key (fail open as the citizens' limits do: a partner's case is not lost).
 partner = limiter.limit(_setting("OPEN311_RATE_LIMIT", "300 per hour"), key_func=partner_key, methods=["POST"])
 login = login_limiter.limit(_setting("LOGIN_RATE_LIMIT", "10 per minute;50 per hour"), methods=["POST"])
+
+
+def spare_signin() -> None:
+    """Give back what this sign-in cost its address: the budget is for failures only.
+
+    Counting after the answer (Flask-Limiter's deduct_when) would test first and count later,
+    so a burst of guesses sent at once would all pass the test; counting first and giving back
+    on success keeps the count atomic. The storage's increment by -1 is the only undo the
+    `limits` storages share (Redis has no decrement in its interface); a window that expired
+    in between starts one below zero, a single extra try at most."""
+    for each in login_limiter.current_limits:
+        login_limiter.limiter.storage.incr(each.key, each.limit.get_expiry(), amount=-1)
 
 
 def init_app(app) -> None:

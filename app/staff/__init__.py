@@ -35,7 +35,9 @@ def blueprint() -> Blueprint:
     bp = Blueprint("staff", __name__, url_prefix="/staff")
     bp.before_request(_signed_in_only)
     bp.after_request(_no_store)
-    bp.context_processor(_nav)
+    # App-wide: an error page in the staff frame (app/core/errors.py) draws the staff menu too,
+    # also for a /staff/ address that matched no view.
+    bp.app_context_processor(_nav)
     for feature in (auth, inbox, cases, files, notices, posters, stats, channels, outbox, publications):
         bp.register_blueprint(feature.bp)
     return bp

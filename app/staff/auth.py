@@ -136,6 +136,7 @@ def login():
         else:
             signin_throttle.record_success(db.session, username, address)
             db.session.commit()
+            ratelimits.spare_signin()
             kept_draft = session.get(drafts.SESSION_KEY)
             session.clear()  # a new session for the new sign-in, but a kept draft rides along
             if kept_draft:

@@ -23,6 +23,7 @@ from app.services.inbox import (
 from app.staff.badges import badges
 from app.staff.exports import audit_export, download
 from app.staff.forms import InboxFilterForm
+from app.staff.links import carried_args
 
 bp = Blueprint("inbox", __name__)
 
@@ -64,13 +65,13 @@ def inbox():
     form, f = inbox_filter(cl)
     now = utcnow()
     cases, next_cursor = page(db.session, filtered(db.session, current_user, f, now, cl), _cursor())
-    args = {k: v for k, v in request.args.items() if k not in ("after_due", "after_id")}
+    args = carried_args("after_due", "after_id")
     next_url = None
     if next_cursor:
         args.update(after_due=next_cursor.due_at.isoformat() if next_cursor.due_at else "",
                     after_id=next_cursor.id)
         next_url = url_for("staff.inbox.index", **args)
-    export_args = {k: v for k, v in request.args.items() if k not in ("after_due", "after_id", "phones")}
+    export_args = carried_args("after_due", "after_id", "phones", "fmt")
     return render_template("staff/inbox.html", form=form, cases=cases, next_url=next_url,
                            counts=counts_by_status(db.session, current_user), export_args=export_args,
                            pending_extensions=pending_extensions(db.session, current_user),

@@ -25,6 +25,7 @@ from app.stats.periods import NAMES, named_period
 from app.staff.auth import area_required
 from app.staff.badges import badges
 from app.staff.exports import audit_export, download
+from app.staff.links import carried_args
 
 bp = Blueprint("stats", __name__)
 
@@ -150,7 +151,8 @@ def stats():
     volume_chart = charts.column_chart([(d.strftime(label), n) for d, n in series], titles["volume"])
     return render_template("staff/stats.html", units=units, scope=scope, period_name=name, first=first,
                            last=last, grain=grain, summary=summary, tables=tables, series=series,
-                           charts=chart_of, volume_chart=volume_chart, columns=COLUMNS, titles=titles)
+                           charts=chart_of, volume_chart=volume_chart, columns=COLUMNS, titles=titles,
+                           export_args=carried_args("fmt", "table"))
 
 
 def _fmt(value):

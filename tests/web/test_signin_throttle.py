@@ -119,3 +119,18 @@ def test_a_counter_is_forgotten_after_a_quiet_day(app, staff, clock):
     clock.pass_(24 * 3600 + 1)
     assert LOGIN_FAILED in text_of(login(guesser, "yangming", "guess"))  # the first of a new day
     assert login(guesser, "yangming").status_code == 302
+
+
+def test_a_shared_office_signs_in_all_morning_and_only_failures_spend_its_budget(app, staff, monkeypatch):
+    """A town office or the 12345 centre behind one NAT: right passwords never spend the
+    address's budget, wrong ones still do, and the refusal is a staff page."""
+    monkeypatch.setitem(app.config, "LOGIN_RATE_LIMIT", "4 per hour")
+    for _ in range(12):  # three times the budget, all signing in at shift start
+        assert login(browser(app, "198.51.100.7"), "yangming").status_code == 302
+    for _ in range(4):
+        assert login(browser(app, "198.51.100.7"), "yangming", "not-the-password").status_code == 200
+    refused = login(browser(app, "198.51.100.7"), "jiaotong")
+    assert refused.status_code == 429 and refused.headers["Retry-After"]
+    page = text_of(refused)
+    assert "工作人员登录" in page and "我要提建议" not in page  # the staff frame, not the citizens' page
+    assert login(browser(app, "198.51.100.8"), "jiaotong").status_code == 302  # another office is not touched
