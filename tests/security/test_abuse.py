@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from app.domain import codes
 from app.models import CaseEvent, Suggestion
-from tests.conftest import hidden_fields
+from tests.conftest import PASSWORD, hidden_fields
 from tests.security.server import at_once, open_form, request
 from tests.web.helpers import VALID
 from tests.web.staff_helpers import citizen_post
@@ -65,6 +65,22 @@ def test_a_sign_in_flood_over_three_workers_gets_exactly_the_limit(gunicorn, red
     statuses = sorted(a.status for a in answers)
     assert statuses == [200] * 6 + [429] * (FLOOD - 6), statuses
     assert not any("/staff/" == a.headers.get("location") for a in answers)
+
+
+def test_a_shift_start_signs_in_over_three_workers_and_only_failures_count(gunicorn, redis_url, staff):
+    """The 12345 centre behind one address: right passwords give their count back in Redis,
+    whichever worker took them, and the guesser's failures still stop at the limit."""
+    server = gunicorn(workers=3, REDIS_URL=redis_url, YIMA_LOGIN_RATE_LIMIT="4 per minute")
+
+    def sign_in(username, password=PASSWORD):
+        cookies = {}
+        token = open_form(server, "/staff/login", cookies)["csrf_token"]
+        return request(server, "POST", "/staff/login", cookies=cookies,
+                       form={"csrf_token": token, "username": username, "password": password}).status
+
+    assert [sign_in(name) for name in ["yangming", "jiaotong", "dispatch", "admin"] * 3] == [302] * 12
+    assert [sign_in(f"guess{i}", "x" * 12) for i in range(5)] == [200] * 4 + [429]
+    assert sign_in("yangming") == 429  # failures spent it: now the right password waits too
 
 
 def test_guessing_one_receipt_codes_pin_from_many_addresses_is_stopped(app, make_receipt):
