@@ -26,6 +26,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app, request
 
 from app.config import clocks
+from app.core.db import writing_here
 from app.core.extensions import db, limiter
 from app.models import Poster, PosterScan
 
@@ -159,7 +160,10 @@ def init_app(app: Flask) -> None:
     @app.teardown_request
     def _write_due_scans(_exc=None):
         buffer = _buffer(app)
-        if buffer.due(app.config["SCAN_BATCH"], app.config["SCAN_FLUSH_SECONDS"]):
+        # A request whose own session still holds SQLite's write lock (it read again after its
+        # commit) cannot write on another connection before that session ends: the scans wait
+        # for the next request instead of this one waiting for itself (app/core/db.py).
+        if buffer.due(app.config["SCAN_BATCH"], app.config["SCAN_FLUSH_SECONDS"]) and not writing_here(db.engine):
             try:
                 flush(app)
             except Exception:  # noqa: BLE001 - a scan count must never fail a citizen's page

@@ -1,6 +1,7 @@
 """The database: declarative Base with a naming convention, aware UTC datetimes, engine setup."""
 import fcntl
 import os
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -60,7 +61,7 @@ def utcnow() -> datetime:
 
 BUSY_TIMEOUT_S = 15  # how long a SQLite writer waits for the write lock before "database is locked"
 WRITER_POLL_S = 0.0005  # how often a queued writer looks again (_queue_for_writing)
-WRITERS = "yima_writers"  # a connection's descriptor of the writers' queue file, in its pool record
+WRITERS = "yima_writers"  # in a connection's pool record: the writers' queue it holds
 
 
 @event.listens_for(Engine, "connect")
@@ -100,43 +101,108 @@ def _sqlite_begin(conn):
 # SQLite's busy handler polls: a writer that finds the write lock taken sleeps 1, 2, 5, 10 … up to
 # 100 ms before it looks again, however soon the lock is let go, so under gunicorn's workers
 # filing at once the sleeping set the pace of the slowest (p99 of a submission 0.4–1.3 s at 4
-# clients, bench/serve.py). Writers first queue on an exclusive flock of a file beside the
-# database instead, polled every half millisecond and let go as the connection goes back to the
-# pool after its commit or rollback: the same throughput, a p99 of 75–90 ms. Each connection
-# has its own descriptor, so threads of one process queue too. After BUSY_TIMEOUT_S in the
-# queue a writer goes on, and SQLite's own busy handler decides, as it did before.
+# clients, bench/serve.py). Writers first queue for the database's writers' queue instead: the
+# threads of one process on a lock (woken the moment it is let go), the processes on an
+# exclusive flock of a file beside the database, polled every half millisecond. The same
+# throughput, a p99 of 75–90 ms. The queue is let go as the writing connection goes back to
+# the pool, after its commit or rollback. After BUSY_TIMEOUT_S in the queue a writer goes on, and
+# SQLite's own busy handler decides, as it did before.
+#
+# A thread never queues behind itself: a request whose session holds the write lock (a POST
+# that read again after its commit) and then writes on another connection (the poster scans
+# written as the request ends) would wait for a lock that only its own return lets go: 15 s in
+# the queue, 15 more in SQLite's busy handler. Such a write fails at once instead
+# (WritingElsewhere), and a caller that can wait, as the scans can, asks writing_here() first.
+class WritingElsewhere(sa.exc.OperationalError):
+    """This thread already holds the database's write lock through another connection."""
+
+    def __init__(self):
+        super().__init__("BEGIN IMMEDIATE", None, Exception(
+            "this thread already writes to the database on another connection; it would wait for itself"))
+
+
+class _WritersQueue:
+    """One database file's writers' queue in this process: a thread lock, then a flock."""
+
+    def __init__(self, database: str):
+        self.fd = os.open(database + ".writers", os.O_RDWR | os.O_CREAT, 0o600)
+        self.threads = threading.Lock()
+        self.holder: int | None = None  # the thread ident that holds it
+
+    def take(self) -> bool:
+        """Wait for the queue (at most BUSY_TIMEOUT_S); whether it was taken."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        if not self.threads.acquire(timeout=BUSY_TIMEOUT_S):
+            return False
+        while True:
+            try:
+                fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                self.holder = threading.get_ident()
+                return True
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    self.threads.release()
+                    return False
+                time.sleep(WRITER_POLL_S)
+
+    def let_go(self) -> None:
+        self.holder = None
+        fcntl.flock(self.fd, fcntl.LOCK_UN)
+        self.threads.release()
+
+
+_queues: dict[tuple[int, str], _WritersQueue] = {}  # by (process id, database file): a fork opens its own
+_queues_lock = threading.Lock()
+
+
+def _writers_queue(engine: Engine) -> _WritersQueue | None:
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    key = (os.getpid(), os.path.abspath(database))
+    with _queues_lock:
+        if key not in _queues:
+            _queues[key] = _WritersQueue(key[1])
+        return _queues[key]
+
+
+def writing_here(engine: Engine) -> bool:
+    """Whether this thread holds `engine`'s SQLite write lock on some connection: a write on
+    another connection now would wait for itself (always False on PostgreSQL)."""
+    queue = _writers_queue(engine)
+    return queue is not None and queue.holder == threading.get_ident()
+
+
 def _queue_for_writing(conn) -> None:
     info = conn.connection.info
-    if WRITERS not in info:
-        database = conn.engine.url.database
-        in_memory = not database or database == ":memory:" or database.startswith("file:")
-        info[WRITERS] = None if in_memory else os.open(database + ".writers", os.O_RDWR | os.O_CREAT, 0o600)
-    fd = info[WRITERS]
-    if fd is None:
+    if WRITERS in info:  # this connection holds it already (its last transaction has not ended)
         return
-    deadline = time.monotonic() + BUSY_TIMEOUT_S
-    while True:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return
-        except BlockingIOError:
-            if time.monotonic() > deadline:
-                return
-            time.sleep(WRITER_POLL_S)
+    queue = _writers_queue(conn.engine)
+    if queue is None:
+        return
+    if queue.holder == threading.get_ident():
+        raise WritingElsewhere()
+    if queue.take():
+        info[WRITERS] = queue
+
+
+def _let_go(info) -> None:
+    queue = info.pop(WRITERS, None)
+    if queue is not None:
+        queue.let_go()
 
 
 @event.listens_for(Pool, "checkin")
 def _done_writing(dbapi_connection, connection_record):
-    fd = connection_record.info.get(WRITERS) if connection_record is not None else None
-    if fd is not None:
-        fcntl.flock(fd, fcntl.LOCK_UN)
+    if connection_record is not None:
+        _let_go(connection_record.info)  # never back in the pool holding the queue
 
 
 @event.listens_for(Pool, "close")
-def _forget_queue(dbapi_connection, connection_record):
-    fd = connection_record.info.pop(WRITERS, None) if connection_record is not None else None
-    if fd is not None:
-        os.close(fd)  # and with it any flock it held
+@event.listens_for(Pool, "invalidate")
+def _forget_queue(dbapi_connection, connection_record, *_exception):
+    if connection_record is not None:
+        _let_go(connection_record.info)
 
 
 @contextmanager

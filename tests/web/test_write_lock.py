@@ -7,14 +7,17 @@ once, and a valid filing files as soon as the other writer is done, never "datab
 import fcntl
 import os
 import threading
+import time
 from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
 
-from app.core.db import BUSY_TIMEOUT_S
+from app.core.db import BUSY_TIMEOUT_S, WritingElsewhere, writing_here
 from app.core.extensions import db
-from app.models import Suggestion
+from app.models import PosterScan, Suggestion
+from tests.conftest import NOW, hidden_fields
+from tests.web.staff_helpers import signed_in
 from tests.web.helpers import VALID, field_error
 
 
@@ -87,3 +90,41 @@ def test_the_writers_queue_is_free_after_a_filing_and_after_a_refused_one(app, c
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # BlockingIOError if a writer still held it
     finally:
         os.close(fd)
+
+
+def test_a_counter_filing_that_meets_due_poster_scans_answers_at_once(app, staff, session, monkeypatch):
+    """The filing commits, reads its case again (a POST's read begins a writing transaction on
+    SQLite), and as the request ends the poster scans held by the worker are due: they are
+    written by a later request, and this one never waits for the lock its own session holds."""
+    monkeypatch.setitem(app.config, "SCAN_BATCH", 1000)
+    monkeypatch.setitem(app.config, "SCAN_FLUSH_SECONDS", 0)
+    desk = signed_in(app, "yangming")
+    form = hidden_fields(desk.get("/staff/cases/new").get_data(as_text=True))
+    app.extensions["yima_scans"].add("YMQ2K8", NOW, "a-visitor")  # a citizen opened the poster a moment ago
+    started = time.monotonic()
+    filed = desk.post("/staff/cases/new", data={**form, **VALID, "channel": "counter"})
+    took = time.monotonic() - started
+    assert filed.status_code == 303 and took < 1.0, took
+    assert desk.get("/staff/").status_code == 200  # the next request writes the held scan
+    session.rollback()
+    assert session.scalar(sa.select(sa.func.count()).select_from(PosterScan)) == 1
+
+
+def test_a_thread_that_holds_the_write_lock_is_told_at_once_instead_of_waiting_for_itself(app):
+    with app.app_context():
+        sqlite = db.engine.dialect.name == "sqlite"
+        with db.engine.begin() as first:
+            first.execute(sa.text("SELECT 1"))  # the transaction begins: on SQLite, IMMEDIATE
+            started = time.monotonic()
+            if sqlite:
+                with pytest.raises(WritingElsewhere):
+                    with db.engine.begin() as second:
+                        second.execute(sa.text("SELECT 1"))
+            else:  # PostgreSQL's transactions do not wait for one another to begin
+                with db.engine.begin() as second:
+                    second.execute(sa.text("SELECT 1"))
+            assert time.monotonic() - started < 1.0
+            assert writing_here(db.engine) is sqlite
+        assert not writing_here(db.engine)  # let go with the connection
+        with db.engine.begin() as third:
+            assert third.execute(sa.text("SELECT 1")).scalar() == 1
