@@ -140,6 +140,23 @@ def when_ready(server):
         warm(server.app.wsgi())
 
 
+PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent dies (Linux)
+
+
+def post_fork(server, worker):
+    """A worker whose master dies (SIGKILL, a crash) finishes the request in hand and takes no
+    other: the kernel sends it SIGTERM, gunicorn's graceful exit. Without this an orphaned sync
+    worker goes on accepting on the node's socket, and the node cannot be started again on its
+    port until every orphan happens to notice (deploy/cluster.py restarts a dead node)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != worker.ppid:  # the master died between the fork and the prctl
+            worker.alive = False
+
+
 def pre_fork(server, worker):
     """Keep the preloaded app out of the garbage collector's sight, so that a worker's
     collections neither walk it nor copy its pages from the master (copy-on-write)."""

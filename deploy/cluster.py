@@ -6,7 +6,9 @@
 Runs `flask db upgrade` once, starts YIMA_NODES gunicorn nodes (gunicorn.conf.py) on free
 loopback ports, each with YIMA_PROXIES=1 and the same SECRET_KEY, DATABASE_URL and
 REDIS_URL, then nginx on HOST:PORT in the foreground, and waits for /healthz through nginx.
-Ctrl-C or SIGTERM stops all of it. Installs nothing: without nginx it says what to install.
+Ctrl-C or SIGTERM stops all of it, and nothing else does: a node or nginx that dies is started
+again (after a wait that doubles while it keeps dying), and nginx sends a dead node's requests to
+the others meanwhile. Installs nothing: without nginx it says what to install.
 bench/cluster.py starts the same stack through these functions.
 """
 import os
@@ -67,6 +69,8 @@ def free_port() -> int:
 def port_free(host: str, port: int) -> None:
     """Refuse a port something already listens on: its answers would pass for this stack's."""
     with socket.socket() as s:
+        # As nginx binds: a port whose last connections linger in TIME_WAIT after a stop is free.
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind((host, port))
         except OSError as error:
@@ -78,6 +82,7 @@ def render(listen: str, node_ports: list[int], run_dir: Path, guard: dict | None
     guard = {**FLOOD_GUARD, **(guard or {})}
     nodes = "\n".join(f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=10s;" for port in node_ports)
     fields = {"LISTEN": listen, "NODES": nodes, "STATIC": str(ROOT / "app" / "static"), "RUN": str(run_dir),
+              "ERRORS": str(ROOT / "deploy" / "errors"),
               "RATE": guard["rate"], "BURST": str(guard["burst"]), "CONNS": str(guard["conns"])}
     lines = []
     for line in TEMPLATE.read_text().splitlines():
@@ -187,6 +192,50 @@ def start_node(env: dict, port: int | None = None, log_dir: Path | None = None) 
     return node
 
 
+# A process of the stack that dies is started again after a wait that doubles while it keeps
+# dying (a node that cannot start must not spin), from RESTART_FIRST up to RESTART_MOST seconds;
+# one that ran STEADY seconds before it died starts again from the first wait.
+RESTART_FIRST, RESTART_MOST, STEADY = 1.0, 60.0, 60.0
+
+
+@dataclass
+class Revival:
+    """When to start a dead process of the stack again."""
+
+    wait: float = RESTART_FIRST
+    started_at: float = field(default_factory=time.monotonic)
+
+    def next_wait(self) -> float:
+        """The wait before the next start, doubling from the last unless it ran long enough."""
+        if time.monotonic() - self.started_at >= STEADY:
+            self.wait = RESTART_FIRST
+        wait, self.wait = self.wait, min(RESTART_MOST, self.wait * 2)
+        return wait
+
+    def started(self) -> None:
+        self.started_at = time.monotonic()
+
+
+def say(line: str) -> None:
+    """One line of the launcher's own, on its standard output."""
+    print(f"Yima: {line}", flush=True)
+
+
+def reap(proc: subprocess.Popen, grace: float) -> None:
+    """After a gunicorn master died: its workers finish the request in hand and leave
+    (gunicorn.conf.py post_fork); wait up to `grace` seconds for them, then SIGKILL the rest."""
+    proc.wait()
+    deadline = time.monotonic() + grace
+    while group_alive(proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    while group_alive(proc.pid):
+        time.sleep(0.01)
+
+
 @dataclass
 class Cluster:
     """nginx on `listen` in front of `nodes`; stop() ends every process it started."""
@@ -196,6 +245,61 @@ class Cluster:
     run_dir: Path
     nginx: subprocess.Popen | None = None
     stopped: bool = field(default=False)
+    env: dict = field(default_factory=dict)
+    log_dir: Path | None = None
+    revivals: dict = field(default_factory=dict)  # by node port, and "nginx"
+
+    def start_nginx(self, nginx: str) -> None:
+        """nginx in the foreground with run_dir's configuration, until /healthz answers through it."""
+        conf = self.run_dir / "nginx.conf"
+        args = [nginx, "-p", str(self.run_dir), "-c", str(conf), "-e", str(self.run_dir / "error.log")]
+        checked = subprocess.run(args + ["-t", "-q"], check=False, capture_output=True, text=True)
+        if checked.returncode:
+            raise Refused(f"nginx refused the configuration:\n{checked.stderr[-2000:]}")
+        log = _log(self.log_dir, "nginx.log")
+        self.nginx = subprocess.Popen(args + ["-g", "daemon off;"], stdout=log,
+                                      stderr=subprocess.STDOUT if log else None, start_new_session=True)
+        if log:
+            log.close()
+        wait_for(self.base + "/healthz", self.nginx, f"nginx on {self.listen}")
+        time.sleep(0.3)
+        if self.nginx.poll() is not None:  # whatever answered, it was not this nginx
+            raise Refused(f"nginx exited with status {self.nginx.returncode}: see {self.run_dir}/error.log")
+
+    def watch(self, nginx: str) -> None:
+        """Start again whatever process of the stack died, each after its wait; nginx sends a dead
+        node's share to the others meanwhile (deploy/nginx.conf: max_fails, proxy_next_upstream)."""
+        for i, node in enumerate(self.nodes):
+            if node.proc.poll() is None:
+                continue
+            revival = self.revivals.setdefault(node.port, Revival())
+            wait = revival.next_wait()
+            say(f"the node on port {node.port} (pid {node.proc.pid}) exited with status {node.proc.returncode}; "
+                f"its workers finish the requests they hold, nginx sends the rest to the other nodes; "
+                f"starting it again in {wait:g} s")
+            reap(node.proc, grace=float(self.env.get("YIMA_GRACEFUL_TIMEOUT") or 30) + 5)
+            time.sleep(wait)
+            try:
+                self.nodes[i] = start_node(node_env(self.env), port=node.port, log_dir=self.log_dir)
+            except Refused as refused:
+                say(f"the node on port {node.port} did not start again ({refused}); trying again")
+                continue
+            revival.started()
+            say(f"the node on port {node.port} is back (pid {self.nodes[i].proc.pid})")
+        if self.nginx is not None and self.nginx.poll() is not None:
+            revival = self.revivals.setdefault("nginx", Revival())
+            wait = revival.next_wait()
+            say(f"nginx (pid {self.nginx.pid}) exited with status {self.nginx.returncode}; "
+                f"starting it again in {wait:g} s")
+            stop_group(self.nginx, grace=1)
+            time.sleep(wait)
+            try:
+                self.start_nginx(nginx)
+            except Refused as refused:
+                say(f"nginx did not start again ({refused}); trying again")
+                return
+            revival.started()
+            say(f"nginx is back (pid {self.nginx.pid})")
 
     @property
     def base(self) -> str:
@@ -208,8 +312,7 @@ class Cluster:
         if self.nginx is not None:
             stop_group(self.nginx, grace=10)
         for node in self.nodes:
-            if node.proc.poll() is None:
-                stop_group(node.proc)
+            stop_group(node.proc)  # a master that died may have left workers behind: its group goes too
 
     def __enter__(self):
         return self
@@ -230,25 +333,17 @@ def start_cluster(env: dict, nodes: int = 2, host: str = "127.0.0.1", port: int 
     nginx = find_nginx()
     port_free(host, port)
     run_dir = Path(tempfile.mkdtemp(prefix="yima-cluster-"))
-    cluster = Cluster(f"{host}:{port}", [], run_dir)
+    # Started as root, nginx's workers drop to an unprivileged user; they keep request bodies
+    # over client_body_buffer_size in run_dir/body (nginx makes it theirs), so they must be able
+    # to pass through run_dir: mkdtemp's 0700 gave every photo nginx's own 500 and lost the text.
+    run_dir.chmod(0o711)
+    cluster = Cluster(f"{host}:{port}", [], run_dir, env=env, log_dir=log_dir)
     try:
         for _ in range(nodes):
             cluster.nodes.append(start_node(node_env(env), log_dir=log_dir))
         conf = run_dir / "nginx.conf"
         conf.write_text(render(cluster.listen, [n.port for n in cluster.nodes], run_dir, guard))
-        args = [nginx, "-p", str(run_dir), "-c", str(conf), "-e", str(run_dir / "error.log")]
-        checked = subprocess.run(args + ["-t", "-q"], check=False, capture_output=True, text=True)
-        if checked.returncode:
-            raise Refused(f"nginx refused the configuration:\n{checked.stderr[-2000:]}")
-        log = _log(log_dir, "nginx.log")
-        cluster.nginx = subprocess.Popen(args + ["-g", "daemon off;"], stdout=log,
-                                         stderr=subprocess.STDOUT if log else None, start_new_session=True)
-        if log:
-            log.close()
-        wait_for(cluster.base + "/healthz", cluster.nginx, f"nginx on {cluster.listen}")
-        time.sleep(0.3)
-        if cluster.nginx.poll() is not None:  # whatever answered, it was not this nginx
-            raise Refused(f"nginx exited with status {cluster.nginx.returncode}: see {run_dir}/error.log")
+        cluster.start_nginx(nginx)
         return cluster
     except BaseException:
         cluster.stop()
@@ -291,21 +386,19 @@ def main() -> int:
         env.setdefault("PUBLIC_BASE_URL", f"http://{host}:{port}")
         upgrade(env)
         cluster = start_cluster(env, nodes, host, port)
-        print(f"Yima: nginx on http://{cluster.listen} in front of {nodes} node(s) on ports "
-              f"{', '.join(str(n.port) for n in cluster.nodes)}; nginx's logs in {cluster.run_dir}. "
-              f"Ctrl-C stops it all.", flush=True)
-        while True:  # the stack stops when any of its processes stops
-            for proc in [cluster.nginx] + [n.proc for n in cluster.nodes]:
-                if proc.poll() is not None:
-                    print(f"process {proc.pid} exited ({proc.returncode}): stopping the stack", flush=True)
-                    return 1
-            time.sleep(0.5)
+        say(f"nginx on http://{cluster.listen} (pid {cluster.nginx.pid}) in front of {nodes} node(s): "
+            f"{', '.join(f'port {n.port} (pid {n.proc.pid})' for n in cluster.nodes)}; "
+            f"nginx's logs in {cluster.run_dir}. Ctrl-C stops it all.")
+        nginx = find_nginx()
+        while True:  # the stack stops only when told to: a process that dies is started again
+            cluster.watch(nginx)
+            time.sleep(0.2)
     except KeyboardInterrupt:
         return 0
     finally:
         if cluster is not None:
             cluster.stop()
-            print("Yima: stopped", flush=True)
+            say("stopped")
 
 
 if __name__ == "__main__":
