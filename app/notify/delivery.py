@@ -135,11 +135,15 @@ def post_bytes(url: str, body: bytes, timeout: float, headers: dict | None = Non
         conn.request("POST", (parts.path or "/") + (f"?{parts.query}" if parts.query else ""), body=body, headers={
             "Content-Type": "application/json; charset=utf-8", "User-Agent": "Yima-notify", **(headers or {})})
         response = conn.getresponse()
+        if cut.fired:  # a cut can also look like an answer that simply ended
+            raise Undelivered("timed out")
         if 300 <= response.status < 400:
             raise Undelivered("redirect refused")  # a redirect could point anywhere, inside too
         if not 200 <= response.status < 300:
             raise Undelivered(f"HTTP {response.status}")
         data = response.read(MAX_ANSWER + 1)
+        if cut.fired:
+            raise Undelivered("timed out")
         if len(data) > MAX_ANSWER:
             raise Undelivered("answer too large")
         return response.status, data
