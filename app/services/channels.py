@@ -16,7 +16,7 @@ from typing import Optional
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload
 
-from app.domain.egress import URL_MAX, robot_url_problem
+from app.domain.egress import URL_MAX, literal_address, robot_url_problem
 from app.domain.policy import CHANNELS_OF_SUBTREE
 from app.domain.tellings import TEST
 from app.models import OrgUnit, OutboxMessage, UnitChannel, User
@@ -110,8 +110,13 @@ def check(session: Session, user: Optional[User], data: ChannelData, robot_hosts
 
 
 def is_address(text: str) -> bool:
-    """A plausible single e-mail address, as typed (no display name)."""
+    """A plausible single e-mail address, as typed (no display name), at a domain name: an
+    address literal (a@[10.0.0.1], a@127.0.0.1, a@x.localhost) would have the SMTP relay
+    connect inside the network for whoever typed it."""
     if not text or len(text) > ADDRESS_MAX or not text.isprintable():
+        return False
+    domain = text.rpartition("@")[2]
+    if "[" in domain or "]" in domain or literal_address(domain) is not None:
         return False
     return parseaddr(text)[1] == text and ADDRESS.fullmatch(text) is not None
 

@@ -61,6 +61,7 @@ def test_an_operator_adds_lists_and_removes_a_dingtalk_robot(app, session):
      "or a host in YIMA_ROBOT_HOSTS"),
     (["--unit", "330281-YM", "--kind", "email", "--target", "office at yuyao"], "one e-mail address"),
     (["--unit", "330281-YM", "--kind", "email", "--target", "a@b.cn, c@d.cn"], "one e-mail address"),
+    (["--unit", "330281-YM", "--kind", "email", "--target", "redis@[127.0.0.1]"], "one e-mail address"),
     (["--unit", "330281-YM", "--kind", "wecom", "--target", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=1",
       "--secret", "SEC1"], "only a DingTalk"),
     (["--unit", "330281-YM", "--kind", "sms", "--target", WEBHOOK], "'sms' is not one of"),
@@ -101,7 +102,8 @@ def test_the_rules_of_a_target():
                   "https://example.com/" + "x" * 500):
         assert robot_url_problem(wrong, "wecom") == "url", wrong
     assert is_address("office@yuyao.example.gov.cn")
-    for wrong in ("office", "office@localhost", "<a@b.cn>", "王 <a@b.cn>", "a@b.cn\nBcc: c@d.cn", "a@@b.cn"):
+    for wrong in ("office", "office@localhost", "<a@b.cn>", "王 <a@b.cn>", "a@b.cn\nBcc: c@d.cn", "a@@b.cn",
+                  "a@[127.0.0.1]", "a@[10.0.0.1]", "a@127.0.0.1", "a@169.254.169.254", "a@0x7f.0.0.1", "a@x.localhost"):
         assert not is_address(wrong), wrong
     assert masked_target("office@yuyao.example.gov.cn") == "office@yuyao.example.gov.cn"
     assert masked_target("https://u:pw@h.cn/send?key=0123456789abcdef&x=1") == "https://u:****@h.cn/send?key=****cdef&x=****"
