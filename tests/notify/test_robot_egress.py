@@ -176,7 +176,9 @@ def test_the_name_is_resolved_once_and_sent_as_host_and_sni(app, session, make_c
     _stored_channel(session, wecom_robot.url)
     make_case()
     assert "sent: 1," in _notify(app)
-    assert asked == [ROBOT_HOST]  # one look-up; the connection went to the address it gave
+    # one look-up of the robot's name (the database driver may look up its own); the connection
+    # went to the address it gave
+    assert [host for host in asked if host == ROBOT_HOST] == [ROBOT_HOST]
     [(headers, _)] = wecom_robot.accepted
     assert headers["Host"] == f"{ROBOT_HOST}:{wecom_robot.port}" and wecom_robot.server_names == [ROBOT_HOST]
 
