@@ -14,10 +14,12 @@ HMAC-SHA256 keyed with the secret over "{timestamp}\\n{secret}"; a wrong one ans
 WeCom (developer.work.weixin.qq.com, "group robot"): `key` in the query, the body
 {"msgtype": "markdown", "markdown": {"content"}} of at most 4,096 bytes.
 """
+import atexit
 import base64
 import hashlib
 import hmac
 import json
+import shutil
 import socket
 import ssl
 import tempfile
@@ -37,6 +39,7 @@ HOUR_MS = 3600 * 1000
 ROBOT_HOST = "localhost"  # the name the robots' certificate is for; it resolves to loopback
 _CA = trustme.CA()
 _CA_DIR = tempfile.mkdtemp(prefix="yima-robot-ca-")
+atexit.register(shutil.rmtree, _CA_DIR, True)
 CA_FILE = f"{_CA_DIR}/ca.pem"
 _CA.cert_pem.write_to_path(CA_FILE)
 
