@@ -25,9 +25,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app.core import uploads
     from app.core.extensions import csrf, db, migrate
     from app.notify import watch
+    from app.notify.settings import check_settings
     from app.staff import auth
 
     serving.init_app(app, test_config)  # refuses to start an unsafe production setup
+    check_settings(app.config)  # refuses SMTP, SMS or robot hosts pointing inside the network
     logs.init_app(app)  # first: every later hook logs with the request id
     database.init_app(app)  # engine options; SQLite: read-only views begin DEFERRED
     db.init_app(app)

@@ -103,6 +103,14 @@ def load_config(instance_path: str) -> dict:
         "TENCENT_ENDPOINT": env.get("YIMA_TENCENT_ENDPOINT", "sms.tencentcloudapi.com"),
         "TENCENT_SCHEME": env.get("YIMA_TENCENT_SCHEME", "https"),
         "SMTP_URL": env.get("YIMA_SMTP_URL", ""),  # smtp://host:port, smtps://user:pass@host
+        # Where messages may go (app/notify/settings.py checks at start, each send again):
+        # SMTP, SMS and Tencent at loopback or private addresses (and the gateways over http)
+        # only with NOTIFY_PRIVATE_OK; robots at their documented hosts or the ROBOT_HOSTS an
+        # operator names (a private 浙政钉), those at private addresses only with ROBOT_PRIVATE_OK.
+        "NOTIFY_PRIVATE_OK": env.get("YIMA_NOTIFY_PRIVATE_OK", "") == "1",
+        "ROBOT_HOSTS": tuple(h.lower() for h in _env_list("YIMA_ROBOT_HOSTS") or ()),
+        "ROBOT_PRIVATE_OK": env.get("YIMA_ROBOT_PRIVATE_OK", "") == "1",
+        "ROBOT_CA_FILE": env.get("YIMA_ROBOT_CA_FILE", ""),  # a private deployment's CA, besides the system's
         "MAIL_FROM": env.get("YIMA_MAIL_FROM", "yima@localhost"),
         "NOTIFY_MAX_ATTEMPTS": _env_int("YIMA_NOTIFY_MAX_ATTEMPTS", 10),  # then the message is dead
         "NOTIFY_TIMEOUT": float(env.get("YIMA_NOTIFY_TIMEOUT", "10")),  # seconds per delivery

@@ -163,22 +163,42 @@ def group_cpu(pgid: int) -> float:
 
 
 class Robot(ThreadingHTTPServer):
-    """A WeCom group robot on loopback: it counts each message id it is sent, answers errcode 0."""
+    """A WeCom group robot on loopback: it counts each message id it is sent, answers errcode 0.
+    It speaks TLS for `localhost` from a throwaway CA (trustme), reached as an operator's private
+    deployment is: `settings` are the YIMA_ROBOT_* the stack's nodes get (robots are https only)."""
 
     daemon_threads = True
 
     def __init__(self):
+        import ssl
+
+        import trustme
+
         self.seen: dict[str, int] = {}
         self.lock = threading.Lock()
         super().__init__(("127.0.0.1", 0), RobotHandler)
+        ca = trustme.CA()
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ca.issue_cert("localhost").configure_cert(context)
+        self.socket = context.wrap_socket(self.socket, server_side=True, do_handshake_on_connect=False)
+        self.ca_file = Path(tempfile.mkdtemp(prefix="yima-bench-ca-")) / "ca.pem"
+        ca.cert_pem.write_to_path(str(self.ca_file))
         threading.Thread(target=self.serve_forever, daemon=True).start()
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}/cgi-bin/webhook/send?key=bench"
+        return f"https://localhost:{self.server_address[1]}/cgi-bin/webhook/send?key=bench"
+
+    @property
+    def settings(self) -> dict:
+        return {"YIMA_ROBOT_HOSTS": "localhost", "YIMA_ROBOT_PRIVATE_OK": "1", "YIMA_ROBOT_CA_FILE": str(self.ca_file)}
 
 
 class RobotHandler(BaseHTTPRequestHandler):
+    def setup(self):
+        self.request.do_handshake()  # here, in the handler's thread, not in the accepting one
+        super().setup()
+
     def do_POST(self):
         self.rfile.read(int(self.headers.get("Content-Length") or 0))
         with self.server.lock:
@@ -597,6 +617,7 @@ def main() -> int:
 
         code = poster_code(env)
         robot = Robot()
+        env.update(robot.settings)  # every node and `notify` reaches it as a private deployment
         add_robots(yima, robot.url)
         run(args, env, log_dir, code, yima, robot, workers)
     finally:

@@ -10,6 +10,7 @@ is audited (as "cli"). Access tokens and secrets are never printed.
 """
 import click
 import sqlalchemy as sa
+from flask import current_app
 from flask.cli import AppGroup
 
 from app.core.db import utcnow
@@ -23,7 +24,9 @@ channels = AppGroup("channels", help="Where units are told of their cases: robot
 PROBLEMS = {
     "unit": "the unit is not active",
     "kind": "the kind must be dingtalk, wecom or email",
-    "url": "a robot's --target must be its http(s) webhook URL",
+    "url": "a robot's --target must be its https webhook URL",
+    "host": "a robot's --target must be at oapi.dingtalk.com (dingtalk), qyapi.weixin.qq.com (wecom) "
+            "or a host in YIMA_ROBOT_HOSTS",
     "address": "an e-mail channel's --target must be one e-mail address, e.g. office@example.gov.cn",
     "secret_unused": "only a DingTalk robot has a --secret",
     "secret": "the --secret must be at most 200 characters, without spaces",
@@ -44,7 +47,7 @@ def add_command(unit_code, kind, target, secret, digest):
         raise click.BadParameter(f"no unit with code {unit_code}", param_hint="--unit")
     data = svc.ChannelData(unit_id=unit_id, kind=kind, target=target, secret=secret, digest=digest)
     try:
-        channel = svc.add_channel(db.session, None, data, utcnow())
+        channel = svc.add_channel(db.session, None, data, utcnow(), robot_hosts=current_app.config["ROBOT_HOSTS"])
     except svc.Invalid as invalid:
         db.session.rollback()
         raise click.BadParameter(PROBLEMS[invalid.reason], param_hint=f"--{invalid.field}") from None

@@ -4,7 +4,9 @@
   shown on the admin outbox page, so a demo or a county without a gateway loses nothing.
 - `http`: a government SMS gateway. A JSON POST {"to", "text", "id"} to YIMA_SMS_URL with
   `X-Yima-Signature: sha256=<hex HMAC-SHA256 of the raw body keyed with YIMA_SMS_SECRET>`;
-  any 2xx is accepted. `id` is the outbox key: the gateway may drop a repeat by it.
+  any 2xx is accepted. `id` is the outbox key: the gateway may drop a repeat by it. Over
+  https to a public address, unless YIMA_NOTIFY_PRIVATE_OK admits a gateway inside the network
+  (app/notify/settings.py).
 - `tencent`: Tencent Cloud SMS through its official SDK, one approved template per topic
   (app/notify/tencent.py).
 """
@@ -16,6 +18,7 @@ import logging
 from app.domain import phones
 from app.models import OutboxMessage
 from app.notify.delivery import Undelivered, post_bytes
+from app.notify.settings import settings_reach
 from app.notify.tencent import send_tencent
 
 log = logging.getLogger("yima.notify")
@@ -38,7 +41,7 @@ def send_http(message: OutboxMessage, config) -> None:
     body = json.dumps({"to": message.phone, "text": message.body, "id": message.key},
                       ensure_ascii=False).encode("utf-8")
     post_bytes(config["SMS_URL"], body, config["NOTIFY_TIMEOUT"],
-               {"X-Yima-Signature": signature(body, config["SMS_SECRET"])})
+               {"X-Yima-Signature": signature(body, config["SMS_SECRET"])}, settings_reach(config))
 
 
 PROVIDERS = {"log": send_log, "http": send_http, "tencent": send_tencent}

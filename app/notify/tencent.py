@@ -9,6 +9,8 @@ in English, else they get the Chinese template). The outbox key rides in Session
 which Tencent hands back in its status reports, so a repeat can be told from a new message.
 """
 import json
+import re
+import urllib.parse
 from functools import lru_cache
 
 from tencentcloud.common import credential
@@ -19,7 +21,8 @@ from tencentcloud.sms.v20210111 import models, sms_client
 
 from app.domain import phones
 from app.models import OutboxMessage
-from app.notify.delivery import Undelivered
+from app.notify.delivery import Undelivered, resolve
+from app.notify.settings import settings_reach
 
 # Each citizen topic's template parameters, in order: the values its message names, in the
 # order the Chinese message names them (OutboxMessage.params holds code, link, unit, reason, date).
@@ -36,6 +39,7 @@ TEMPLATE_PARAMS: dict[str, tuple[str, ...]] = {
     "closed": ("code", "link"),
 }
 
+CODE = re.compile(r"[A-Za-z0-9_.]{1,80}")  # Tencent's error codes (FailedOperation.SignatureIncorrect)
 REQUIRED = ("TENCENT_SECRET_ID", "TENCENT_SECRET_KEY", "TENCENT_SMS_APP_ID", "TENCENT_SMS_SIGN")
 
 
@@ -77,7 +81,7 @@ def _client(secret_id: str, secret_key: str, region: str, endpoint: str, scheme:
 
 
 def send_tencent(message: OutboxMessage, config) -> None:
-    """Send one SMS by Tencent Cloud; Undelivered with Tencent's code and message if it did not go."""
+    """Send one SMS by Tencent Cloud; Undelivered with Tencent's code if it did not go."""
     missing = [f"YIMA_{name}" for name in REQUIRED if not config[name]]
     if missing:
         raise Undelivered(", ".join(missing) + " must be set for YIMA_SMS_PROVIDER=tencent")
@@ -85,6 +89,7 @@ def send_tencent(message: OutboxMessage, config) -> None:
         raise Undelivered(f"topic {message.topic!r} is not a citizen's SMS")
     if not phones.is_mobile(message.phone):
         raise Undelivered("not a mobile number")
+    _check_endpoint(config)
     request = models.SendSmsRequest()
     request.PhoneNumberSet = ["+86" + message.phone]
     request.SmsSdkAppId = config["TENCENT_SMS_APP_ID"]
@@ -98,9 +103,28 @@ def send_tencent(message: OutboxMessage, config) -> None:
                          config["TENCENT_ENDPOINT"], config["TENCENT_SCHEME"], float(config["NOTIFY_TIMEOUT"]))
         answer = client.SendSms(request)
     except TencentCloudSDKException as error:
-        raise Undelivered(f"Tencent SMS {error.get_code()}: {str(error.get_message())[:300]}") from None
+        raise Undelivered(f"Tencent SMS {_code(error.get_code())}") from None
     status = (answer.SendStatusSet or [None])[0]
     if status is None:
         raise Undelivered("Tencent SMS answered without a send status")
     if status.Code != "Ok":
-        raise Undelivered(f"Tencent SMS {status.Code}: {status.Message}")
+        raise Undelivered(f"Tencent SMS {_code(status.Code)}")
+
+
+def _code(code) -> str:
+    """Tencent's error code, which says the kind; its message is the remote's own words."""
+    return code if isinstance(code, str) and CODE.fullmatch(code) else "error"
+
+
+def _check_endpoint(config) -> None:
+    """The endpoint's name resolves to allowed addresses only (the SDK connects by itself,
+    so this checks, it cannot pin: the setting is the operator's, not an admin's)."""
+    try:
+        url = urllib.parse.urlsplit(f"//{config['TENCENT_ENDPOINT']}")
+        port = url.port or (80 if config["TENCENT_SCHEME"] == "http" else 443)
+    except ValueError:
+        raise Undelivered("YIMA_TENCENT_ENDPOINT is not host[:port]") from None
+    reach = settings_reach(config)
+    if config["TENCENT_SCHEME"] != "https" and not reach.plain_http:
+        raise Undelivered("refused: https only")
+    resolve(url.hostname or "", port, reach.private_ok)

@@ -102,7 +102,6 @@ def _settle(session: Session, parcel: OutboxMessage, error: str | None, clock: C
 def deliver(message: OutboxMessage, config) -> None:
     """Send one message by its transport; Undelivered if it did not go. `message` is a
     detached copy: an SMS's tracking token is filled into it here, never written back."""
-    timeout = config["NOTIFY_TIMEOUT"]
     if message.transport == "sms":
         body, params = revealed(message.body, json.loads(message.params or "{}"), config["SECRET_KEY"])
         if TOKEN_MARK in body:
@@ -115,10 +114,10 @@ def deliver(message: OutboxMessage, config) -> None:
     if not channel.active:
         raise Undelivered("the unit's channel is switched off")
     if message.transport == "dingtalk":
-        return send_dingtalk(message, channel, timeout)
+        return send_dingtalk(message, channel, config)
     if message.transport == "wecom":
-        return send_wecom(message, channel, timeout)
-    return send_mail(message, channel, config["SMTP_URL"], config["MAIL_FROM"], timeout)
+        return send_wecom(message, channel, config)
+    return send_mail(message, channel, config)
 
 
 def record(message: OutboxMessage, now: datetime, error: str | None, max_attempts: int) -> str:
@@ -163,21 +162,6 @@ def attempt(message: OutboxMessage, config) -> str | None:
         log.exception("delivery of outbox message %s failed unexpectedly", message.id)
         return f"unexpected {type(failure).__name__}"
     return None
-
-
-def send_now(session: Session, message: OutboxMessage, config, clock: Callable[[], datetime],
-             node: str, max_attempts: int = 1) -> str | None:
-    """Deliver one message at once, outside the rounds (a channel's test button); None if it
-    went, else its error. It is leased first and committed, so no `notify` running meanwhile
-    takes it too, and no transaction stays open while it is delivered; with one attempt a
-    failure is dead at once, never re-sent later."""
-    message.claimed_until, message.claimed_by = clock() + LEASE, node
-    session.flush()
-    _detach(session, [message])
-    session.commit()
-    error = attempt(message, config)
-    _settle(session, message, error, clock, max_attempts)
-    return error
 
 
 def retry(session: Session, message_id: int, now: datetime) -> bool:

@@ -16,6 +16,7 @@ from typing import Optional
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload
 
+from app.domain.egress import URL_MAX, literal_address, robot_url_problem
 from app.domain.policy import CHANNELS_OF_SUBTREE
 from app.domain.tellings import TEST
 from app.models import OrgUnit, OutboxMessage, UnitChannel, User
@@ -25,7 +26,7 @@ from app.services.audit import record_audit
 from app.services.errors import NotFound, Refused
 
 ROBOTS = ("dingtalk", "wecom")
-TARGET_MAX, SECRET_MAX, ADDRESS_MAX = 500, 200, 254  # the columns, and RFC 5321's longest path
+TARGET_MAX, SECRET_MAX, ADDRESS_MAX = URL_MAX, 200, 254  # the columns, and RFC 5321's longest path
 SHOWN_TAIL = 4  # characters of a token left visible, so an admin can tell two robots apart
 # An address as people type it: one @, no spaces or angle brackets, a dotted domain.
 ADDRESS = re.compile(r"[^@\s<>,;\"']+@[^@\s<>,;\"'.]+(\.[^@\s<>,;\"'.]+)+")
@@ -84,16 +85,18 @@ def get_channel_for(session: Session, user: Optional[User], channel_id: int) -> 
     return channel
 
 
-def check(session: Session, user: Optional[User], data: ChannelData) -> None:
-    """Raise Invalid for the first wrong field of `data`."""
+def check(session: Session, user: Optional[User], data: ChannelData, robot_hosts: tuple[str, ...] = ()) -> None:
+    """Raise Invalid for the first wrong field of `data`; a robot's address must be https to
+    its service's documented host or one of `robot_hosts` (YIMA_ROBOT_HOSTS)."""
     ids = channel_unit_ids(session, user)
     unit = session.get(OrgUnit, data.unit_id) if data.unit_id else None
     if unit is None or not unit.active or (ids is not None and unit.id not in ids):
         raise Invalid("unit", "unit")
     if data.kind not in UnitChannel.KINDS:
         raise Invalid("kind", "kind")
-    if data.kind in ROBOTS and not is_robot_url(data.target):
-        raise Invalid("target", "url")
+    problem = robot_url_problem(data.target, data.kind, robot_hosts) if data.kind in ROBOTS else None
+    if problem:
+        raise Invalid("target", problem)  # "url" or "host"
     if data.kind == "email" and not is_address(data.target):
         raise Invalid("target", "address")
     if data.secret and data.kind != "dingtalk":
@@ -106,31 +109,25 @@ def check(session: Session, user: Optional[User], data: ChannelData) -> None:
         raise Invalid("target", "duplicate")  # the unit would hear every message twice
 
 
-def is_robot_url(text: str) -> bool:
-    """An http(s) URL with a host, nothing a request line cannot carry."""
-    if not text or len(text) > TARGET_MAX or any(ch.isspace() or not ch.isprintable() for ch in text):
-        return False
-    try:
-        url = urllib.parse.urlsplit(text)
-        url.port  # noqa: B018 - raises on a port that is not a number
-    except ValueError:
-        return False
-    return url.scheme in ("http", "https") and bool(url.hostname)
-
-
 def is_address(text: str) -> bool:
-    """A plausible single e-mail address, as typed (no display name)."""
+    """A plausible single e-mail address, as typed (no display name), at a domain name: an
+    address literal (a@[10.0.0.1], a@127.0.0.1, a@x.localhost) would have the SMTP relay
+    connect inside the network for whoever typed it."""
     if not text or len(text) > ADDRESS_MAX or not text.isprintable():
+        return False
+    domain = text.rpartition("@")[2]
+    if "[" in domain or "]" in domain or literal_address(domain) is not None:
         return False
     return parseaddr(text)[1] == text and ADDRESS.fullmatch(text) is not None
 
 
 def add_channel(session: Session, user: Optional[User], data: ChannelData, now: datetime,
-                address: str = "") -> UnitChannel:
-    """Add a channel to a unit, audited; Invalid if a field is wrong. `user` None: the CLI."""
+                address: str = "", robot_hosts: tuple[str, ...] = ()) -> UnitChannel:
+    """Add a channel to a unit, audited; Invalid if a field is wrong. `user` None: the CLI;
+    `robot_hosts`: the robot hosts the operator allows besides the documented ones."""
     data = ChannelData(unit_id=data.unit_id, kind=data.kind, target=data.target.strip(),
                        secret=data.secret.strip(), digest=data.digest)
-    check(session, user, data)
+    check(session, user, data, robot_hosts)
     channel = UnitChannel(unit_id=data.unit_id, kind=data.kind, target=data.target, secret=data.secret,
                           digest=data.digest, active=True, created_at=now)
     session.add(channel)
@@ -154,7 +151,8 @@ def remove_channel(session: Session, user: Optional[User], channel: UnitChannel,
 
 
 def queue_test(session: Session, channel: UnitChannel, texts: outbox.Texts, now: datetime) -> OutboxMessage:
-    """Queue a test message to this one channel; the message (flushed, not committed)."""
+    """Queue a test message to this one channel; the message (flushed, not committed). The
+    `notify` worker sends it like any other: a web request never connects to a channel."""
     key = f"test:{channel.id}:{now.strftime('%Y%m%dT%H%M%S.%f')}"
     outbox.tell_unit(session, channel.unit_id, TEST, key, {}, texts, now, channels=[channel])
     session.flush()

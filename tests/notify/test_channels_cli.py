@@ -6,7 +6,8 @@ import pytest
 import sqlalchemy as sa
 
 from app.models import AuditEvent, OutboxMessage, UnitChannel
-from app.services.channels import is_address, is_robot_url, masked_target
+from app.domain.egress import robot_url_problem
+from app.services.channels import is_address, masked_target
 from tests.notify.servers import DINGTALK_SECRET, DINGTALK_TOKEN
 
 WEBHOOK = f"https://oapi.dingtalk.com/robot/send?access_token={DINGTALK_TOKEN}"
@@ -52,11 +53,17 @@ def test_an_operator_adds_lists_and_removes_a_dingtalk_robot(app, session):
 
 @pytest.mark.parametrize("args, problem", [
     (["--unit", "NOPE", "--kind", "dingtalk", "--target", WEBHOOK], "no unit with code NOPE"),
-    (["--unit", "330281-YM", "--kind", "dingtalk", "--target", "ftp://example.com/x"], "http(s) webhook URL"),
-    (["--unit", "330281-YM", "--kind", "wecom", "--target", "qyapi.weixin.qq.com/send?key=1"], "http(s) webhook URL"),
+    (["--unit", "330281-YM", "--kind", "dingtalk", "--target", "ftp://example.com/x"], "https webhook URL"),
+    (["--unit", "330281-YM", "--kind", "wecom", "--target", "qyapi.weixin.qq.com/send?key=1"], "https webhook URL"),
+    (["--unit", "330281-YM", "--kind", "wecom", "--target", "http://127.0.0.1:6379/"], "https webhook URL"),
+    (["--unit", "330281-YM", "--kind", "wecom", "--target", "https://127.0.0.1:6379/"], "or a host in YIMA_ROBOT_HOSTS"),
+    (["--unit", "330281-YM", "--kind", "dingtalk", "--target", "https://oapi.dingtalk.com.evil.example/robot/send"],
+     "or a host in YIMA_ROBOT_HOSTS"),
     (["--unit", "330281-YM", "--kind", "email", "--target", "office at yuyao"], "one e-mail address"),
     (["--unit", "330281-YM", "--kind", "email", "--target", "a@b.cn, c@d.cn"], "one e-mail address"),
-    (["--unit", "330281-YM", "--kind", "wecom", "--target", WEBHOOK, "--secret", "SEC1"], "only a DingTalk"),
+    (["--unit", "330281-YM", "--kind", "email", "--target", "redis@[127.0.0.1]"], "one e-mail address"),
+    (["--unit", "330281-YM", "--kind", "wecom", "--target", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=1",
+      "--secret", "SEC1"], "only a DingTalk"),
     (["--unit", "330281-YM", "--kind", "sms", "--target", WEBHOOK], "'sms' is not one of"),
 ])
 def test_a_wrong_channel_is_refused_with_the_reason_and_nothing_is_added(app, session, args, problem):
@@ -90,12 +97,13 @@ def test_removing_a_channel_skips_what_still_waited_for_it(app, session, make_ca
 
 
 def test_the_rules_of_a_target():
-    assert is_robot_url("https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc")
-    assert not is_robot_url("https://exa mple.com/") and not is_robot_url("https://host:port/")
-    assert not is_robot_url("javascript:alert(1)") and not is_robot_url("https:///nohost")
-    assert not is_robot_url("https://example.com/" + "x" * 500)
+    assert robot_url_problem("https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc", "wecom") is None
+    for wrong in ("https://exa mple.com/", "https://host:port/", "javascript:alert(1)", "https:///nohost",
+                  "https://example.com/" + "x" * 500):
+        assert robot_url_problem(wrong, "wecom") == "url", wrong
     assert is_address("office@yuyao.example.gov.cn")
-    for wrong in ("office", "office@localhost", "<a@b.cn>", "王 <a@b.cn>", "a@b.cn\nBcc: c@d.cn", "a@@b.cn"):
+    for wrong in ("office", "office@localhost", "<a@b.cn>", "王 <a@b.cn>", "a@b.cn\nBcc: c@d.cn", "a@@b.cn",
+                  "a@[127.0.0.1]", "a@[10.0.0.1]", "a@127.0.0.1", "a@169.254.169.254", "a@0x7f.0.0.1", "a@x.localhost"):
         assert not is_address(wrong), wrong
     assert masked_target("office@yuyao.example.gov.cn") == "office@yuyao.example.gov.cn"
     assert masked_target("https://u:pw@h.cn/send?key=0123456789abcdef&x=1") == "https://u:****@h.cn/send?key=****cdef&x=****"

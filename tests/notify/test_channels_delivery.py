@@ -56,7 +56,7 @@ def test_a_wrong_secret_is_the_robot_refusing_and_the_message_waits(app, session
     assert "to retry: 1," in _notify(app)
     assert dingtalk_robot.refused == ["sign not match"] and dingtalk_robot.accepted == []
     [message] = _unit_messages(session, "dingtalk")
-    assert message.status == "pending" and message.last_error == "robot refused: 310000 sign not match"
+    assert message.status == "pending" and message.last_error == "robot refused the message (errcode 310000)"
 
 
 def test_a_forwarded_case_reaches_the_receiving_units_wecom_robot(app, session, make_receipt, dingtalk_robot,
@@ -87,12 +87,12 @@ def test_a_units_mailbox_gets_the_case_by_email(app, session, make_receipt, mail
 
 
 def test_no_smtp_server_is_a_retry_with_the_reason(app, session, make_case, notify_config):
-    notify_config(SMTP_URL=f"smtp://127.0.0.1:{free_port()}")
+    notify_config(SMTP_URL=f"smtp://127.0.0.1:{free_port()}", NOTIFY_PRIVATE_OK=True)
     _add(app, "330281-YM", "email", "yangming@yuyao.example.gov.cn")
     make_case()
     assert "to retry: 1," in _notify(app)
     [message] = _unit_messages(session, "email")
-    assert message.status == "pending" and "SMTP 127.0.0.1" in message.last_error
+    assert message.status == "pending" and message.last_error == "SMTP connection refused"
 
 
 def _rounds(app, clock):
@@ -111,7 +111,7 @@ def test_a_robot_answering_500_is_tried_later_then_dead_then_retried_by_an_admin
     before = utcnow()
     assert "to retry: 1," in _notify(app)
     [message] = _unit_messages(session, "wecom")
-    assert message.attempts == 1 and message.last_error == f"HTTP 500 from 127.0.0.1:{wecom_robot.port}"
+    assert message.attempts == 1 and message.last_error == "HTTP 500"
     waited = message.not_before - before
     assert timedelta(seconds=55) < waited < timedelta(seconds=65)  # the first back-off: a minute
     assert "sent: 0, to retry: 0," in _notify(app)  # not due yet: nothing is tried
@@ -141,7 +141,7 @@ def test_a_robot_that_hangs_times_out_and_is_tried_again(app, session, make_case
     dingtalk_robot.mode = "hang"
     assert "to retry: 1," in _notify(app)
     [message] = _unit_messages(session, "dingtalk")
-    assert message.status == "pending" and "timed out" in message.last_error
+    assert message.status == "pending" and message.last_error == "timed out"
     dingtalk_robot.mode = "ok"
     clock = [message.not_before + timedelta(seconds=1)]
     assert _rounds(app, clock).sent == 1
@@ -162,4 +162,4 @@ def test_an_answer_that_is_not_http_is_a_retry_not_a_crash(app, session, make_ca
     wecom_robot.mode = "garbled"
     assert "sent: 0, to retry: 2," in _notify(app)  # both tried: the first one's failure stopped nothing
     messages = _unit_messages(session, "wecom")
-    assert [m.last_error for m in messages] == [f"127.0.0.1:{wecom_robot.port}: not an HTTP answer (BadStatusLine)"] * 2
+    assert [m.last_error for m in messages] == ["not an HTTP answer (BadStatusLine)"] * 2

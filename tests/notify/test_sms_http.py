@@ -23,9 +23,11 @@ MORNING = datetime(2026, 12, 2, 0, 0, tzinfo=timezone.utc)  # 08:00 the next day
 
 @pytest.fixture
 def http_sms(app, monkeypatch):
-    """Point the app's SMS at a gateway: `http_sms(url, secret="gateway-secret")`."""
+    """Point the app's SMS at a gateway: `http_sms(url, secret="gateway-secret")`; the gateway
+    is on loopback over http, as one inside the network is: YIMA_NOTIFY_PRIVATE_OK admits it."""
 
     def point(url: str, secret: str = "gateway-secret"):
+        monkeypatch.setitem(app.config, "NOTIFY_PRIVATE_OK", True)
         monkeypatch.setitem(app.config, "SMS_PROVIDER", "http")
         monkeypatch.setitem(app.config, "SMS_URL", url)
         monkeypatch.setitem(app.config, "SMS_SECRET", secret)
@@ -72,7 +74,7 @@ def test_a_wrong_secret_is_refused_by_the_gateway_and_tried_again_not_sent(app, 
     [message] = _outbox(session)
     assert gateway.received == [] and len(gateway.refused) == 1
     assert message.status == "pending" and message.attempts == 1
-    assert message.last_error == f"HTTP 401 from 127.0.0.1:{gateway.port}"
+    assert message.last_error == "HTTP 401"  # the kind alone: never the gateway's own answer
     assert message.not_before > message.created_at
 
 
@@ -82,17 +84,17 @@ def test_a_failing_a_hanging_and_a_garbled_gateway_are_tried_again(app, make_rec
     make_receipt(told=True, now=last_morning())
     gateway.failing = True
     assert "to retry: 1," in _notify(app)
-    assert _outbox(session)[0].last_error == f"HTTP 500 from 127.0.0.1:{gateway.port}"
+    assert _outbox(session)[0].last_error == "HTTP 500"
     gateway.failing, gateway.hang = False, 3.0
     monkeypatch.setitem(app.config, "NOTIFY_TIMEOUT", 0.5)
     started = time.monotonic()
     result = _send(app, datetime.now(timezone.utc) + timedelta(minutes=5))  # past the first backoff
     assert result.retried == 1 and time.monotonic() - started < 2.5  # the timeout, not the hang
     [message] = _outbox(session)
-    assert message.attempts == 2 and "timed out" in message.last_error
+    assert message.attempts == 2 and message.last_error == "timed out"
     gateway.hang, gateway.garbage = 0.0, True
     assert _send(app, datetime.now(timezone.utc) + timedelta(minutes=10)).retried == 1  # no crash
-    assert _outbox(session)[0].last_error == f"127.0.0.1:{gateway.port}: not an HTTP answer (BadStatusLine)"
+    assert _outbox(session)[0].last_error == "not an HTTP answer (BadStatusLine)"
     assert gateway.received == []
 
 
@@ -110,7 +112,7 @@ def test_a_gateway_down_for_an_hour_loses_nothing_and_doubles_nothing(app, make_
         clock += timedelta(minutes=1)
     assert {m.status for m in _outbox(session)} == {"pending"}
     # the receipts were tried and refused; each acceptance waits for its receipt, untried
-    assert [m.topic for m in _outbox(session) if "127.0.0.1" in m.last_error] == ["receipt", "receipt"]
+    assert [m.topic for m in _outbox(session) if m.last_error == "connection refused"] == ["receipt", "receipt"]
     server = Gateway("gateway-secret", port=port).start()
     try:
         while clock < start + timedelta(hours=3) and len(server.received) < len(keys):

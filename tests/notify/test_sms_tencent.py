@@ -25,7 +25,8 @@ def tencent(app, monkeypatch, tencent_sms):
                        "TENCENT_SECRET_KEY": TencentSms.SECRET_KEY, "TENCENT_SMS_APP_ID": TencentSms.APP_ID,
                        "TENCENT_SMS_SIGN": TencentSms.SIGN, "TENCENT_REGION": TencentSms.REGION,
                        "TENCENT_SMS_TEMPLATES": "receipt=1001, accepted=1002, receipt.en=1003",
-                       "TENCENT_ENDPOINT": tencent_sms.endpoint, "TENCENT_SCHEME": "http"}.items():
+                       "TENCENT_ENDPOINT": tencent_sms.endpoint, "TENCENT_SCHEME": "http",
+                       "NOTIFY_PRIVATE_OK": True}.items():  # a loopback API over http: the LAN switch
         monkeypatch.setitem(app.config, key, value)
     return tencent_sms
 
@@ -87,7 +88,7 @@ def test_a_wrong_secret_key_is_refused_by_the_signature_check_and_tried_again(ap
     assert "to retry: 1," in _notify(app)
     [message] = _outbox(session)
     assert message.status == "pending" and tencent.received == []
-    assert message.last_error.startswith("Tencent SMS AuthFailure.SignatureFailure:")
+    assert message.last_error == "Tencent SMS AuthFailure.SignatureFailure"
 
 
 def test_a_key_pasted_with_a_space_is_an_error_on_the_message_not_a_crash(app, make_receipt, session, tencent,
@@ -95,15 +96,15 @@ def test_a_key_pasted_with_a_space_is_an_error_on_the_message_not_a_crash(app, m
     monkeypatch.setitem(app.config, "TENCENT_SECRET_KEY", TencentSms.SECRET_KEY + " ")
     make_receipt(told=True, now=last_morning())
     assert "to retry: 1," in _notify(app)
-    assert _outbox(session)[0].last_error.startswith("Tencent SMS InvalidCredential:")
+    assert _outbox(session)[0].last_error == "Tencent SMS InvalidCredential"
 
 
-def test_a_number_tencent_will_not_send_to_keeps_tencents_code_and_message(app, make_receipt, session, tencent):
+def test_a_number_tencent_will_not_send_to_keeps_tencents_code_not_its_words(app, make_receipt, session, tencent):
     tencent.status_code = "LimitExceeded.PhoneNumberDailyLimit"
     make_receipt(told=True, now=last_morning())
     assert "to retry: 1," in _notify(app)
     [message] = _outbox(session)
-    assert message.last_error == "Tencent SMS LimitExceeded.PhoneNumberDailyLimit: the number reached its daily limit"
+    assert message.last_error == "Tencent SMS LimitExceeded.PhoneNumberDailyLimit"
 
 
 def test_a_topic_without_a_template_is_not_sent_and_says_why(app, make_receipt, session, tencent, monkeypatch):
@@ -132,7 +133,7 @@ def test_an_unreachable_api_is_tried_again(app, make_receipt, session, tencent, 
     monkeypatch.setitem(app.config, "TENCENT_ENDPOINT", f"127.0.0.1:{free_port()}")
     make_receipt(told=True, now=last_morning())
     assert "to retry: 1," in _notify(app)
-    assert _outbox(session)[0].last_error.startswith("Tencent SMS ClientNetworkError:")
+    assert _outbox(session)[0].last_error == "Tencent SMS ClientNetworkError"
 
 
 def test_every_citizen_topic_has_the_parameters_its_message_names(app):

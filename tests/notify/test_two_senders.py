@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from app.core.db import utcnow
 from app.models import OrgUnit, OutboxMessage, UnitChannel
+from tests.notify.servers import CA_FILE, ROBOT_HOST
 
 ROOT = Path(__file__).resolve().parents[2]
 MESSAGES = 30
@@ -28,7 +29,9 @@ def test_two_notify_processes_send_each_message_once(app, session, wecom_robot):
     session.commit()
 
     env = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "SECRET_KEY": "test-secret-key",
-           "PUBLIC_BASE_URL": app.config["PUBLIC_BASE_URL"]}
+           "PUBLIC_BASE_URL": app.config["PUBLIC_BASE_URL"],
+           # the loopback robot as an operator's private deployment is reached (tests/notify/servers.py)
+           "YIMA_ROBOT_HOSTS": ROBOT_HOST, "YIMA_ROBOT_PRIVATE_OK": "1", "YIMA_ROBOT_CA_FILE": CA_FILE}
     flask = str(Path(sys.executable).parent / "flask")
     senders = [subprocess.Popen([flask, "--app", "wsgi", "notify"], cwd=ROOT, env=env, text=True,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
