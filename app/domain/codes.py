@@ -9,6 +9,7 @@ difference of weights or values is a multiple of 31).
 import base64
 import hashlib
 import hmac
+import ipaddress
 import re
 import secrets
 import unicodedata
@@ -88,6 +89,24 @@ def pin(secret_key: str, submission_key: str) -> str:
 def hash_secret(value: str) -> str:
     """Hash a token or PIN for storage; only hashes ever reach the database."""
     return hashlib.sha256(value.encode()).hexdigest()
+
+
+def client_mark(secret_key: str, address: str) -> str:
+    """A client address as kept with a case: keyed, so the column names no address (IPv4 is
+    small enough to hash every one of them without the key), yet equal for equal clients.
+
+    An IPv6 client is its /64: one home network or phone holds a whole /64 and its privacy
+    addresses change within it, so a single address would let one person count as many."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        client = address  # not an address (a test, a socket path): marked as given
+    else:
+        if ip.version == 6 and ip.ipv4_mapped is None:
+            client = str(ipaddress.ip_network(f"{ip}/64", strict=False))
+        else:
+            client = str(getattr(ip, "ipv4_mapped", None) or ip)
+    return hmac.new(secret_key.encode(), f"client:{client}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def new_submission_key() -> str:
