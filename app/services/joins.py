@@ -108,6 +108,9 @@ def join_case(session: Session, data: Submission, master_id: int, clocks: Clocks
     joined it within JOIN_BOUND (else JoinRefused). The same form sent again returns the first
     receipt, as a filing does (AlreadyFiled if its words changed), however often it is sent."""
     if master_id not in _matches(session, data, now, poster):
+        if by_submission_key(session, data.submission_key) is not None:  # a join sent again, its master moved on
+            return file_submission(session, prepare_submission(session, data, secret_key, poster), clocks, now,
+                                   secret_key)
         raise NotJoinable(master_id)
     master = session.get(Suggestion, master_id)
     filing = prepare_submission(session, data, secret_key, poster)

@@ -358,3 +358,18 @@ def test_the_address_marks_are_kept_a_week_and_purged_with_the_phone(app, make_c
     purge_personal_data(session, now, retention_days=365, audit_retention_days=365)
     session.commit()
     assert session.scalar(sa.select(sa.func.count()).where(Suggestion.filed_from.is_not(None))) == 0
+
+
+def test_a_join_sent_again_after_its_master_was_answered_gets_its_receipt(app, make_receipt, client, fill_form, session):
+    master = make_receipt("accepted", kind="suggestion", poster="YMQ2K8", **FIRST).suggestion
+    data, _page = _offer(client, fill_form)
+    joined = client.post("/p/YMQ2K8", data={**data, "metoo": str(master.id)})
+    now, cl = utcnow(), clocks(app.config)
+    session.commit()
+    master = session.get(Suggestion, master.id)
+    services.reply_to_case(session, master, _actor(session, master, Action.REPLY, now, cl), now, cl,
+                           services.ReplyText(body="已修复。"))
+    session.commit()
+    again = client.post("/p/YMQ2K8", data={**data, "metoo": str(master.id)})  # a resend, much later
+    assert again.status_code == 303 and token_of(again) == token_of(joined)
+    assert joins.join_counts(session, [master.id]) == {master.id: 1}
