@@ -226,3 +226,23 @@ def test_a_join_sent_again_with_new_photos_adds_none(client, session, make_case)
     assert joined.status_code == again.status_code == 303 and token_of(joined) == token_of(again)
     assert NOT_ADDED in text_of(client.get(again.headers["Location"]))
     assert len(_files(session)) == 3
+
+
+def test_a_follow_up_sent_again_is_on_the_timeline_once_with_its_photo_once(client, session, make_receipt):
+    from app.models import CaseEvent
+
+    receipt = make_receipt("accepted")
+    url = f"/t/{receipt.token}/follow-up"
+    fields = hidden_fields(client.get(f"/t/{receipt.token}").get_data(as_text=True)) | {"text": "补充一张夜里的照片。"}
+    for width in (300, 300):  # a double click
+        assert made.post_form(client, url, fields | {"photos": [(io.BytesIO(made.phone_jpeg(width=width)), "n.jpg")]}
+                              ).status_code == 303
+    resent = made.post_form(client, url, fields | {"photos": [(io.BytesIO(made.phone_jpeg(width=360)), "m.jpg")]})
+    assert resent.status_code == 303
+    assert "这条补充内容此前已添加，随其再次发送的照片未添加：请与新的补充内容一起发送。" in text_of(client.get(f"/t/{receipt.token}"))
+    follow_ups = sa.select(sa.func.count()).select_from(CaseEvent).where(CaseEvent.action == "follow_up")
+    assert len(_files(session)) == 1 and session.scalar(follow_ups) == 1
+    # Other words are another message, with their own photo.
+    other = fields | {"text": "又拍了一张白天的。", "photos": [(io.BytesIO(made.phone_jpeg(width=360)), "m.jpg")]}
+    assert made.post_form(client, url, other).status_code == 303
+    assert len(_files(session)) == 2 and session.scalar(follow_ups) == 2
