@@ -2,7 +2,8 @@
 
 The counters live in RATELIMIT_STORAGE_URI (Redis when REDIS_URL is set), so a limit holds
 across every gunicorn worker and every node. Keys are the client address as the WSGI server
-sees it; with ProxyFix trusting no proxy, a forged X-Forwarded-For changes nothing.
+sees it (for submissions an IPv6 client by its /64, `client`); with ProxyFix trusting no proxy,
+a forged X-Forwarded-For changes nothing.
 
 Submissions have two limits, because one address is often many citizens: a service hall's
 Wi-Fi or a carrier's NAT puts a whole queue behind one public address.
