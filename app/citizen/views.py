@@ -160,10 +160,10 @@ def _replayed(receipt: services.Receipt, photos: list[dict], filed_from: str, no
     receipt, and the case as it was. Later photos go through the follow-up, with its limit and
     its timeline entry; the PIN shows again only to the same address soon after the filing."""
     case = receipt.suggestion
-    receipt_code = case.receipt_code
+    receipt_code, show_pin = case.receipt_code, services.pin_on_replay(receipt, filed_from, now)
     fresh = uploads.not_on_case(db.session, case.id, photos)  # a double click's photos are on it already
     db.session.rollback()  # nothing was written: the write lock (SQLite) is let go at once
-    if services.pin_on_replay(receipt, filed_from, now):
+    if show_pin:
         _remember_pin(receipt_code, receipt.pin)
     elif receipt_code not in remembered_pins():
         flash(_("This form had already been filed: this is its receipt. Its PIN was shown when it was filed; "

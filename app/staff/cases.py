@@ -153,12 +153,13 @@ def _desk_replayed(receipt: services.Receipt, letter: list[dict], filed_from: st
     """The desk's form sent again: the case as it was filed (no second letter, no changed
     field); its slip, with the PIN, again only by the citizen's rule (services.pin_on_replay)."""
     case_id, code = receipt.suggestion.id, receipt.code
+    show_pin = services.pin_on_replay(receipt, filed_from, utcnow())
     fresh = uploads.not_on_case(db.session, case_id, letter)  # a double click's scan is on it already
     db.session.rollback()  # nothing was written
     if fresh:
         flash(_("This form had already filed case %(code)s, so the scan sent with it again was not added.",
                 code=code), "error")
-    if services.pin_on_replay(receipt, filed_from, utcnow()):
+    if show_pin:
         session["slip"] = seal({"case": case_id, "token": receipt.token, "pin": receipt.pin},
                                current_app.config["SECRET_KEY"])
         return redirect(url_for("staff.cases.slip", case_id=case_id), code=303)
