@@ -43,7 +43,7 @@ class Submission:
     told: bool = False  # the citizen agreed to SMS about the case (a mobile is needed)
     recorded_by_id: Optional[int] = None  # the staff member who noted a caller's consent
     publish: bool = False  # the citizen agreed the question and answer may be published, redacted
-    filed_from: Optional[str] = None  # the client's address, keyed (codes.client_mark); None at a desk
+    filed_from: Optional[str] = None  # the filing client, keyed (codes.client_mark); None from Open311
 
 
 @dataclass(frozen=True)
