@@ -144,6 +144,7 @@ PHONE_SHAPE = ("citizen_phone IS NULL"
 
 
 OPEN_SQL = "status IN (" + ", ".join(f"'{s.value}'" for s in sorted(OPEN_STATES)) + ")"
+MARKED_SQL = "filed_from IS NOT NULL"
 JOINED_SQL = "joined_at IS NOT NULL"  # the few cases filed as a join (附议): only these are indexed
 
 
@@ -193,6 +194,9 @@ class Suggestion(Base):
     handled_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("org_units.id"))  # accepted it
     merged_into_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("suggestions.id"))
     joined_at: Mapped[Optional[datetime]]  # the citizen joined (附议) merged_into before filing: app/services/joins.py
+    # The filing client's address, keyed (codes.client_mark): a replay's PIN, joins per address;
+    # cleared by the sweep after CLIENT_MARK_DAYS (app/services/sweep.py) and by the purge.
+    filed_from: Mapped[Optional[str]] = mapped_column(sa.String(32))
     rating: Mapped[Optional[Rating]] = mapped_column(_enum(Rating, "rating"))
     rating_comment: Mapped[str] = mapped_column(sa.String(500), default="")
     rated_at: Mapped[Optional[datetime]]
@@ -253,6 +257,9 @@ class Suggestion(Base):
         sa.Index("ix_suggestions_joined", "joined_at", postgresql_include=[
             "handled_by_id", "unit_id", "category_id", "poster_id", "channel", "kind"],
             postgresql_where=sa.text(JOINED_SQL), sqlite_where=sa.text(JOINED_SQL)),
+        # The sweep clears the addresses' marks older than a week: only rows still holding one.
+        sa.Index("ix_suggestions_filed_from", "created_at", postgresql_where=sa.text(MARKED_SQL),
+                 sqlite_where=sa.text(MARKED_SQL)),
         sa.CheckConstraint(
             "(status IN ('closed')) = (closed_at IS NOT NULL)", name="closed_at_iff_closed"
         ),

@@ -72,8 +72,11 @@ def feedback(step: str, token):
             message = (_("Your request for re-review has been sent to %(unit)s.", unit=unit) if re_review
                        else _("Your request for review has been sent to %(unit)s.", unit=unit))
         else:
-            services.follow_up(db.session, case, form.text.data, now, cl)
-            uploads.attach(db.session, case.id, photos, FileRole.PHOTO, now)
+            if services.follow_up(db.session, case, form.text.data, now, cl):
+                uploads.attach(db.session, case.id, photos, FileRole.PHOTO, now)
+            elif uploads.not_on_case(db.session, case.id, photos):  # the same message, other photos
+                flash(_("That message was added already, so the photos sent with it again were not: "
+                        "send them with a new message."), "error")
             message = _("Your message has been added to your case.")
         db.session.commit()
     except services.Refused as refused:

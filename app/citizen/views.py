@@ -5,7 +5,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import (
-    Blueprint, Response, abort, current_app, g, jsonify, redirect, render_template, request,
+    Blueprint, Response, abort, current_app, flash, g, jsonify, redirect, render_template, request,
     session, url_for,
 )
 from flask_babel import gettext as _
@@ -128,7 +128,8 @@ def _category_choices(lang: str) -> list[SelectChoice]:
 
 def _file(form: SuggestionForm, poster, photos: list[dict]):
     """File the case with its photos (or join a like case, app/citizen/metoo.py), then show its
-    receipt; the same form sent again, with other words, comes back to be filed anew."""
+    receipt; the same form sent again changes nothing (_replayed), and with other words it
+    comes back to be filed anew."""
     now = utcnow()
     data = _submission(form, poster)
     try:
@@ -144,10 +145,32 @@ def _file(form: SuggestionForm, poster, photos: list[dict]):
         first = filed.receipt
         return render_template("citizen/submit.html", form=form, poster=poster, expired=False,
                                already=(first.code, url_for("citizen.track", token=first.token))), 409
+    if receipt.replayed:
+        return _replayed(receipt, photos, data.filed_from, now)
     uploads.attach(db.session, receipt.suggestion.id, photos, FileRole.PHOTO, now)
-    receipt_code = receipt.suggestion.receipt_code  # read before the commit expires it
+    receipt_code, joined = receipt.suggestion.receipt_code, metoo.joined_master(receipt)  # before the commit expires them
     db.session.commit()
+    metoo.remember_join(joined)
     _remember_pin(receipt_code, receipt.pin)
+    return redirect(url_for("citizen.track", token=receipt.token), code=303)
+
+
+def _replayed(receipt: services.Receipt, photos: list[dict], filed_from: str, now):
+    """A filed form sent again (a double click, a resend, or its key in other hands): the first
+    receipt, and the case as it was. Later photos go through the follow-up, with its limit and
+    its timeline entry; the PIN shows again only to the same address soon after the filing."""
+    case = receipt.suggestion
+    receipt_code, show_pin = case.receipt_code, services.pin_on_replay(receipt, filed_from, now)
+    fresh = uploads.not_on_case(db.session, case.id, photos)  # a double click's photos are on it already
+    db.session.rollback()  # nothing was written: the write lock (SQLite) is let go at once
+    if show_pin:
+        _remember_pin(receipt_code, receipt.pin)
+    elif receipt_code not in remembered_pins():
+        flash(_("This form had already been filed: this is its receipt. Its PIN was shown when it was filed; "
+                "this page shows where the case stands without it."), "error")
+    if fresh:
+        flash(_("The case was already filed, so the photos sent with the form again were not added to it. "
+                "To add photos, use “Add information to your case” on this page."), "error")
     return redirect(url_for("citizen.track", token=receipt.token), code=303)
 
 
@@ -170,6 +193,7 @@ def _submission(form: SuggestionForm, poster) -> services.Submission:
         language=str(session.get("lang") or current_app.config["BABEL_DEFAULT_LOCALE"]),
         told=bool(form.notify.data),
         publish=bool(form.publish.data),
+        filed_from=codes.client_mark(current_app.config["SECRET_KEY"], request.remote_addr or ""),
     )
 
 

@@ -68,4 +68,5 @@ def sweep_command():
     orphans = sweep_orphans(db.session, store(), now)
     db.session.commit()
     click.echo(f"flagged overdue: {result.flagged}, closed: {result.closed}, warned due soon: {warned}, "
-               f"digests queued: {digests}, figure months refreshed: {months}, orphaned files deleted: {orphans.deleted}")
+               f"digests queued: {digests}, figure months refreshed: {months}, orphaned files deleted: {orphans.deleted}, "
+               f"address marks cleared: {result.marks_cleared}")

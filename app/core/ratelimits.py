@@ -2,7 +2,8 @@
 
 The counters live in RATELIMIT_STORAGE_URI (Redis when REDIS_URL is set), so a limit holds
 across every gunicorn worker and every node. Keys are the client address as the WSGI server
-sees it; with ProxyFix trusting no proxy, a forged X-Forwarded-For changes nothing.
+sees it (for submissions an IPv6 client by its /64, `client`); with ProxyFix trusting no proxy,
+a forged X-Forwarded-For changes nothing.
 
 Submissions have two limits, because one address is often many citizens: a service hall's
 Wi-Fi or a carrier's NAT puts a whole queue behind one public address.
@@ -66,11 +67,17 @@ def typed_receipt_code() -> str:
     return "code:" + (codes.normalise(typed)[:20] or "none")
 
 
+def client() -> str:
+    """The client address as the submission limits count it: an IPv6 one by its /64, whose
+    addresses one phone may rotate through at will (app/domain/codes.py client_of)."""
+    return codes.client_of(get_remote_address())
+
+
 def form_session() -> str:
     """The client address with the browser's session (its CSRF secret, hashed): one form session."""
     secret = str(session.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")) or "")
     digest = hashlib.sha256(secret.encode()).hexdigest()[:16] if secret else "none"
-    return f"form:{get_remote_address()}:{digest}"
+    return f"form:{client()}:{digest}"
 
 
 def _filed(response) -> bool:
@@ -83,7 +90,7 @@ def _lookup_failed(response) -> bool:
 
 # One budget for both ways in (/p/<code> and /submit): switching URL gives no fresh one.
 submission = limiter.shared_limit(_setting("SUBMIT_RATE_LIMIT", "120 per hour"), scope="submit",
-                                  methods=["POST"], exempt_when=display.asked)
+                                  key_func=client, methods=["POST"], exempt_when=display.asked)
 submission_per_form = limiter.shared_limit(_setting("SUBMIT_FORM_RATE_LIMIT", "10 per hour"), scope="submit-form",
                                            key_func=form_session, methods=["POST"], deduct_when=_filed,
                                            exempt_when=display.asked)

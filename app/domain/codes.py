@@ -9,6 +9,7 @@ difference of weights or values is a multiple of 31).
 import base64
 import hashlib
 import hmac
+import ipaddress
 import re
 import secrets
 import unicodedata
@@ -88,6 +89,26 @@ def pin(secret_key: str, submission_key: str) -> str:
 def hash_secret(value: str) -> str:
     """Hash a token or PIN for storage; only hashes ever reach the database."""
     return hashlib.sha256(value.encode()).hexdigest()
+
+
+def client_of(address: str) -> str:
+    """The client an address stands for: an IPv6 address's /64, an IPv4(-mapped) address itself.
+
+    A phone or a home network is given a whole IPv6 /64 and its privacy addresses change
+    within it at will, so counting single addresses would let one person count as many."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address  # not an address (a test client, a socket path): as given
+    if ip.version == 6 and ip.ipv4_mapped is None:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(getattr(ip, "ipv4_mapped", None) or ip)
+
+
+def client_mark(secret_key: str, address: str) -> str:
+    """A client (client_of) as kept with a case: keyed, so the column names no address (IPv4 is
+    small enough to hash every one of them without the key), yet equal for equal clients."""
+    return hmac.new(secret_key.encode(), f"client:{client_of(address)}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def new_submission_key() -> str:

@@ -1,7 +1,9 @@
 """The citizen closes the loop: rate a reply, ask for review (复查) and re-review (复核), follow up.
 Each step asks the one policy (app/domain/policy.py), as the staff steps do."""
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Optional
+
+import sqlalchemy as sa
 
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
@@ -15,6 +17,7 @@ from app.services.errors import Refused
 from app.services.intake import dispatch_centre
 from app.services.publications import note_rating
 
+RESENT_WINDOW = timedelta(minutes=10)  # a follow-up repeated word for word this soon is the same one sent again
 NEXT_STAGE = {Stage.FIRST: (Stage.REVIEW, CaseState.REVIEW), Stage.REVIEW: (Stage.RE_REVIEW, CaseState.RE_REVIEW)}
 
 
@@ -59,15 +62,23 @@ def request_review(session: Session, case: Suggestion, reason: str, now: datetim
     return reviewer
 
 
-def follow_up(session: Session, case: Suggestion, text: str, now: datetime, clocks: Clocks) -> None:
-    """Add a message to an open case; staff see it on the timeline."""
+def follow_up(session: Session, case: Suggestion, text: str, now: datetime, clocks: Clocks) -> bool:
+    """Add a message to an open case; staff see it on the timeline. True if it was added;
+    False for the case's last follow-up sent again word for word within RESENT_WINDOW (a
+    double click, a resend): it is on the timeline once, and nothing else is added."""
     if not (text or "").strip():
         raise Refused("missing_text")
+    last = session.execute(sa.select(CaseEvent.message, CaseEvent.at).where(
+        CaseEvent.suggestion_id == case.id, CaseEvent.action == Action.FOLLOW_UP)
+        .order_by(CaseEvent.id.desc()).limit(1)).first()
+    if last is not None and last.message == text and now - last.at <= RESENT_WINDOW:
+        return False
     _event(session, case, Action.FOLLOW_UP, now, clocks, message=text)
     # The row itself does not change, but the case did: its version moves, so tracking pages
     # kept rendered show the message and a handler's form opened before it is refused.
     flag_modified(case, "status")
     session.flush()
+    return True
 
 
 def close_case(session: Session, case: Suggestion, now: datetime, clocks: Clocks,

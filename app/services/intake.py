@@ -1,7 +1,7 @@
 """Intake: a citizen (or staff for them) files a case; lookups by token and by code + PIN."""
 import hmac
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import NamedTuple, Optional
 
 import sqlalchemy as sa
@@ -20,6 +20,9 @@ from app.services.similar import remember_signature
 from app.services.subscriptions import subscribe
 
 DISPATCH_KIND = "dispatch"
+# A replay of a filed form shows the PIN again only this soon after the filing, and only to the
+# address that filed it: a double click, or a resend on a bad network (pin_on_replay).
+PIN_REPLAY_WINDOW = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,7 @@ class Submission:
     told: bool = False  # the citizen agreed to SMS about the case (a mobile is needed)
     recorded_by_id: Optional[int] = None  # the staff member who noted a caller's consent
     publish: bool = False  # the citizen agreed the question and answer may be published, redacted
+    filed_from: Optional[str] = None  # the filing client, keyed (codes.client_mark); None from Open311
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,7 @@ class Receipt:
     suggestion: Suggestion
     token: str
     pin: str
+    replayed: bool = False  # the form was filed before: this is its first receipt, nothing changed
 
     @property
     def code(self) -> str:
@@ -167,7 +172,7 @@ def file_submission(session: Session, filing: Filing, clocks: Clocks, now: datet
         kind=data.kind, channel=filing.channel, status=CaseState.SUBMITTED,
         text=data.text, location=data.location,
         citizen_name=data.citizen_name or None, citizen_phone=data.citizen_phone or None,
-        publish_consent=data.publish,
+        publish_consent=data.publish, filed_from=data.filed_from,
         language=data.language, category_id=filing.category_id, poster_id=filing.poster_id,
         unit_id=filing.unit_id, created_at=now, received_at=now, accept_due_at=due, due_at=due,
     )
@@ -179,7 +184,7 @@ def file_submission(session: Session, filing: Filing, clocks: Clocks, now: datet
         case = session.scalars(insert, [
             dict(values, receipt_code=receipt_code, pin_hash=pin_hash(receipt_code, pin))]).one_or_none()
         if case is None:
-            existing = _by_submission_key(session, data.submission_key)
+            existing = by_submission_key(session, data.submission_key)
             if existing is not None:  # the same form, sent again or twice at once
                 return _retried(existing, data, token, pin)
             continue  # a receipt code clash: draw another
@@ -205,11 +210,24 @@ def submit_suggestion(session: Session, data: Submission, clocks: Clocks, secret
 
 
 def _retried(existing: Suggestion, data: Submission, token: str, pin: str) -> Receipt:
-    """A form sent again: the same words are a retry (one case, the same receipt); other
-    words under the same key are refused, never dropped in silence (AlreadyFiled)."""
+    """A form sent again: the same words are a retry (one case, the same receipt, marked
+    replayed: nothing of the case changes, whatever else the form now says); other words under
+    the same key are refused, never dropped in silence (AlreadyFiled)."""
     if existing.text != data.text:
-        raise AlreadyFiled(Receipt(existing, token, pin))
-    return Receipt(existing, token, pin)
+        raise AlreadyFiled(Receipt(existing, token, pin, replayed=True))
+    return Receipt(existing, token, pin, replayed=True)
+
+
+def pin_on_replay(receipt: Receipt, filed_from: Optional[str], now: datetime) -> bool:
+    """Whether a replay of a filed form may show the PIN again: within PIN_REPLAY_WINDOW of
+    the filing and from the address that filed it (a double click, a resend on a bad network).
+
+    The submission key alone is a bearer for the tracking link (the token derives from it), so
+    it must never show the PIN to anyone who merely holds it later or elsewhere."""
+    case = receipt.suggestion
+    if not filed_from or not case.filed_from:
+        return False
+    return now - case.created_at <= PIN_REPLAY_WINDOW and hmac.compare_digest(case.filed_from, filed_from)
 
 
 def pin_hash(receipt_code: str, pin: str) -> str:
@@ -217,7 +235,8 @@ def pin_hash(receipt_code: str, pin: str) -> str:
     return codes.hash_secret(f"{receipt_code}:{pin}")
 
 
-def _by_submission_key(session: Session, key: str) -> Optional[Suggestion]:
+def by_submission_key(session: Session, key: str) -> Optional[Suggestion]:
+    """The case filed with this submission key, if any."""
     # Only the key's hash is kept: with it and the secret key alone no token can be derived.
     hashed = codes.hash_secret(key)
     return session.scalars(sa.select(Suggestion).where(Suggestion.submission_key == hashed)).first()

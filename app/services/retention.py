@@ -6,6 +6,11 @@ citizen (each message's phone, words and template values: an SMS carries the tra
 their SMS consent, whose sealed token opens the case, and their photos and handwritten letter
 (rows here; the files once the purge commits, app/cli/ops.py). Audit rows older than the audit
 retention (never under 183 days, about six months) are deleted.
+
+The keyed mark of the address a case was filed from (`filed_from`, app/domain/codes.py
+client_mark) is kept CLIENT_MARK_DAYS only: long enough for a replay's PIN (minutes), the joins
+per address (a day) and the supervision page's week of joins; the sweep then clears it
+(forget_client_marks), and the purge clears it with the phone whatever its age.
 """
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -16,9 +21,11 @@ from sqlalchemy.orm import Session, aliased
 from app.domain.workflow import CaseState
 from app.models import AuditEvent, CaseEvent, OutboxMessage, Subscription, Suggestion
 from app.services.audit import record_audit
+from app.services.joins import GROWING_DAYS
 from app.services.uploads import has_citizen_files, purge_files
 
 MIN_AUDIT_DAYS = 183
+CLIENT_MARK_DAYS = GROWING_DAYS  # the supervision page counts a week's joins per address
 PURGED_BODY = "[purged]"  # what a purged message's words become: the row, its topic and status stay
 
 
@@ -66,6 +73,18 @@ def _purge_outbox(session: Session, case_ids: list[int]) -> None:
                     .execution_options(synchronize_session=False))
 
 
+def forget_client_marks(session: Session, now: datetime) -> int:
+    """Clear the address marks of cases filed over CLIENT_MARK_DAYS ago; how many were cleared.
+
+    Idempotent and safe on several nodes at once (clearing twice clears nothing more). A Core
+    UPDATE: the version counter stays, so a staff form open on the case still saves."""
+    cutoff = now - timedelta(days=CLIENT_MARK_DAYS)
+    cleared = session.execute(sa.update(Suggestion)
+                              .where(Suggestion.filed_from.is_not(None), Suggestion.created_at < cutoff)
+                              .values(filed_from=None).execution_options(synchronize_session=False))
+    return cleared.rowcount or 0
+
+
 def purge_personal_data(session: Session, now: datetime, retention_days: int,
                         audit_retention_days: int, actor: str = "cli") -> PurgeResult:
     """Clear name and phone of cases ended over `retention_days` ago; drop old audit rows.
@@ -77,14 +96,14 @@ def purge_personal_data(session: Session, now: datetime, retention_days: int,
         raise ValueError("retention_days must be at least 1")
     cutoff = now - timedelta(days=retention_days)
     has_personal_data = sa.or_(Suggestion.citizen_name.is_not(None), Suggestion.citizen_phone.is_not(None),
-                               has_citizen_files())  # an anonymous citizen's photos are theirs too
+                               Suggestion.filed_from.is_not(None), has_citizen_files())  # an anonymous citizen's photos are theirs too
     ids = session.scalars(sa.select(Suggestion.id).where(has_personal_data, ended_before(cutoff))).all()
     file_keys: list[str] = []
     for start in range(0, len(ids), 500):
         # Core UPDATE: the version counter stays, so a staff form open on the case still saves.
         chunk = ids[start:start + 500]
         session.execute(sa.update(Suggestion).where(Suggestion.id.in_(chunk))
-                        .values(citizen_name=None, citizen_phone=None)
+                        .values(citizen_name=None, citizen_phone=None, filed_from=None)
                         .execution_options(synchronize_session=False))
         _purge_outbox(session, chunk)
         file_keys += purge_files(session, chunk)

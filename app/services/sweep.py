@@ -1,4 +1,4 @@
-"""Periodic work: flag what became overdue, close what timed out. Idempotent and safe on
+"""Periodic work: flag what became overdue, close what timed out, forget old address marks. Idempotent and safe on
 several nodes at once: each row is claimed with FOR UPDATE SKIP LOCKED on PostgreSQL (SQLite
 serialises writers anyway), and a row already handled no longer matches the query."""
 from dataclasses import dataclass
@@ -12,6 +12,7 @@ from app.domain.workflow import Action, CaseState
 from app.models import CaseEvent, Suggestion
 from app.services.duties import overdue
 from app.services.feedback import close_case
+from app.services.retention import forget_client_marks
 
 BATCH = 500
 
@@ -22,6 +23,7 @@ class SweepResult:
 
     flagged: int = 0
     closed: int = 0
+    marks_cleared: int = 0  # addresses' marks past their week (app/services/retention.py)
 
 
 def _claim(session: Session, where) -> list[Suggestion]:
@@ -47,4 +49,5 @@ def sweep(session: Session, now: datetime, clocks: Clocks) -> SweepResult:
         for case in batch:
             close_case(session, case, now, clocks)
         result.closed += len(batch)
+    result.marks_cleared = forget_client_marks(session, now)
     return result

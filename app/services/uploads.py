@@ -36,6 +36,16 @@ def attach(session: Session, case_id: int, held: Iterable[dict], role: FileRole,
     return rows
 
 
+def not_on_case(session: Session, case_id: int, held: Iterable[dict]) -> list[dict]:
+    """The held files whose content (checksum) the case holds no file of: what a form sent
+    again carries beyond what its first sending attached."""
+    held = list(held)
+    if not held:
+        return []
+    known = set(session.scalars(sa.select(Attachment.checksum).where(Attachment.case_id == case_id)))
+    return [item for item in held if item.get("checksum") not in known]
+
+
 def files_of(session: Session, case_ids: Iterable[int]) -> list[Attachment]:
     """The files of these cases, oldest first."""
     return list(session.scalars(sa.select(Attachment).where(Attachment.case_id.in_(list(case_ids)))

@@ -129,6 +129,7 @@ def new_case():
             channel=Channel(form.channel.data), unit_id=current_user.unit_id,
             told=bool(form.notify.data), recorded_by_id=current_user.id if form.notify.data else None,
             publish=bool(form.publish.data),
+            filed_from=codes.client_mark(current_app.config["SECRET_KEY"], request.remote_addr or ""),
         )
         try:
             receipt = services.submit_suggestion(db.session, data, clocks(current_app.config),
@@ -138,12 +139,32 @@ def new_case():
             form.text.errors = [_("This form already filed case %(code)s with other words; "
                                   "press Submit to file this text as a new case.", code=filed.receipt.code)]
             return render_template("staff/new_case.html", form=form), 409
+        if receipt.replayed:
+            return _desk_replayed(receipt, letter, data.filed_from)
         uploads.attach(db.session, receipt.suggestion.id, letter, FileRole.LETTER, utcnow(), added_by=current_user)
         db.session.commit()
         session["slip"] = seal({"case": receipt.suggestion.id, "token": receipt.token, "pin": receipt.pin},
                                current_app.config["SECRET_KEY"])
         return redirect(url_for("staff.cases.slip", case_id=receipt.suggestion.id), code=303)
     return render_template("staff/new_case.html", form=form)
+
+
+def _desk_replayed(receipt: services.Receipt, letter: list[dict], filed_from: str):
+    """The desk's form sent again: the case as it was filed (no second letter, no changed
+    field); its slip, with the PIN, again only by the citizen's rule (services.pin_on_replay)."""
+    case_id, code = receipt.suggestion.id, receipt.code
+    show_pin = services.pin_on_replay(receipt, filed_from, utcnow())
+    fresh = uploads.not_on_case(db.session, case_id, letter)  # a double click's scan is on it already
+    db.session.rollback()  # nothing was written
+    if fresh:
+        flash(_("This form had already filed case %(code)s, so the scan sent with it again was not added.",
+                code=code), "error")
+    if show_pin:
+        session["slip"] = seal({"case": case_id, "token": receipt.token, "pin": receipt.pin},
+                               current_app.config["SECRET_KEY"])
+        return redirect(url_for("staff.cases.slip", case_id=case_id), code=303)
+    flash(_("This form had already filed case %(code)s; its slip with the PIN was shown then.", code=code), "error")
+    return redirect(url_for("staff.cases.show", case_id=case_id), code=303)
 
 
 def _slip_of(case_id: int) -> tuple[Suggestion, str, str]:

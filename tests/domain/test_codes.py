@@ -60,3 +60,14 @@ def test_tokens_and_pins_are_stable_per_form_and_distinct_across_forms():
 def test_normalise_takes_full_width_and_every_dash_and_space():
     for typed in ("ＮＺ３-ＵＧＥ-ＮＹＦ", "ｎｚ３－ｕｇｅ－ｎｙｆ", "nz3—uge–nyf", "NZ3−UGE‐NYF", "NZ3　UGE・NYF", " nz3 uge nyf "):
         assert codes.normalise(typed) == "NZ3UGENYF", typed
+
+
+def test_a_client_is_its_ipv6_64_and_its_mark_needs_the_key():
+    from app.domain.codes import client_mark, client_of
+
+    assert client_of("2001:db8:1:2::a") == client_of("2001:db8:1:2:ffff::9") == "2001:db8:1:2::/64"
+    assert client_of("2001:db8:1:3::a") != client_of("2001:db8:1:2::a")
+    assert client_of("::ffff:198.51.100.7") == client_of("198.51.100.7") == "198.51.100.7"
+    assert client_mark("k", "198.51.100.7") == client_mark("k", "::ffff:198.51.100.7")
+    assert client_mark("k", "198.51.100.7") != client_mark("other key", "198.51.100.7")
+    assert "198.51.100.7" not in client_mark("k", "198.51.100.7") and len(client_mark("k", "198.51.100.7")) == 32

@@ -148,3 +148,26 @@ def test_a_service_halls_queue_behind_one_address_files_while_one_browser_is_sto
 def count_cases(session) -> int:
     session.rollback()
     return session.scalar(sa.select(sa.func.count()).select_from(Suggestion))
+
+
+def test_fifteen_joins_in_a_second_over_three_workers_are_one_voice(gunicorn, make_case, session):
+    from tests.web.test_metoo import FIRST, SECOND
+
+    master = make_case(poster="YMQ2K8", **FIRST)
+    session.commit()
+    server = gunicorn(workers=3)
+    joins = []
+    for i in range(15):  # fresh cookies each time, a forged client address on every request
+        cookies = {}
+        joins.append((cookies, {**open_form(server, "/p/YMQ2K8", cookies), **SECOND,
+                                "text": f"{SECOND['text']}（{i}）", "metoo": str(master.id)}))
+    answers = at_once([lambda i=i: request(server, "POST", "/p/YMQ2K8", cookies=joins[i][0], form=joins[i][1],
+                                           headers=spoofed(i)) for i in range(15)])
+    assert sorted(a.status for a in answers) == [303] + [409] * 14
+    session.rollback()
+    joined = session.scalar(sa.select(sa.func.count()).select_from(Suggestion)
+                            .where(Suggestion.merged_into_id == master.id))
+    assert joined == 1 and session.scalar(sa.select(sa.func.count()).select_from(Suggestion)) == 2
+    for i, answer in enumerate(answers):
+        if answer.status == 409:  # each refused citizen keeps their words
+            assert f"（{i}）" in answer.text and "每人只计一次附议" in answer.text

@@ -15,7 +15,7 @@ from app.services.uploads import attach
 from app.storage import store_file
 from tests.conftest import hidden_fields
 from tests.uploads import made
-from tests.web.helpers import VALID, kept_text, token_of
+from tests.web.helpers import VALID, kept_text, text_of, token_of
 
 FORM = "/p/YMQ2K8"
 
@@ -175,3 +175,74 @@ def test_a_case_looked_up_by_code_and_pin_shows_its_photos_in_that_browser_only(
     served = stranger.get(f"/track/case/files/{row_id}")
     assert served.status_code == 200 and served.headers["Cache-Control"] == "no-store"
     _assert_clean_and_upright(served.data)
+
+
+def _photos(width: int) -> list:
+    """Three photos whose content differs with `width` (a fresh choice, not the same files)."""
+    return [(io.BytesIO(made.phone_jpeg(width=width + n)), f"{n}.jpg") for n in range(3)]
+
+
+NOT_ADDED = "该建议此前已经提交，随表单再次发送的照片未添加到其中。如需补充照片，请使用本页的“补充反映内容”。"
+
+
+def test_a_filed_forms_key_sent_again_with_new_photos_adds_none_and_says_where_they_go(client, session):
+    from app.models import CaseEvent
+
+    data = hidden_fields(client.get(FORM).get_data(as_text=True)) | VALID
+    first = made.post_form(client, FORM, data | {"photos": _photos(300)})
+    assert first.status_code == 303 and len(_files(session)) == 3
+    for width in (310, 320, 330):  # was 3 -> 6 -> 9 -> 12 photos on a 3-photo limit
+        again = made.post_form(client, FORM, data | {"photos": _photos(width)})
+        assert again.status_code == 303 and token_of(again) == token_of(first)
+        page = client.get(again.headers["Location"])
+        assert NOT_ADDED in text_of(page) and "补充反映内容" in text_of(page)
+        assert len(_image_urls(page.get_data(as_text=True), token_of(first))) == 3
+    assert len(_files(session)) == 3
+    assert session.scalar(sa.select(sa.func.count()).select_from(CaseEvent)) == 1  # the filing, nothing else
+    # The follow-up on that page is where a later photo goes, with its limit and its timeline entry.
+    page = client.get(f"/t/{token_of(first)}").get_data(as_text=True)
+    follow = hidden_fields(page) | {"text": "再补一张。", "photos": [(io.BytesIO(made.webp()), "d.webp")]}
+    assert made.post_form(client, f"/t/{token_of(first)}/follow-up", follow).status_code == 303
+    assert len(_files(session)) == 4
+
+
+def test_a_double_click_with_photos_files_them_once_and_warns_of_nothing(client, session):
+    data = hidden_fields(client.get(FORM).get_data(as_text=True)) | VALID
+    first = made.post_form(client, FORM, data | {"photos": _photos(300)})
+    again = made.post_form(client, FORM, data | {"photos": _photos(300)})  # the same photos, sent twice
+    assert first.status_code == again.status_code == 303 and token_of(first) == token_of(again)
+    page = text_of(client.get(again.headers["Location"]))
+    assert NOT_ADDED not in page and "查询码" in page  # the filing browser keeps its PIN
+    assert len(_files(session)) == 3
+
+
+def test_a_join_sent_again_with_new_photos_adds_none(client, session, make_case):
+    from tests.web.test_metoo import FIRST, SECOND
+
+    master = make_case(poster="YMQ2K8", **FIRST)
+    data = hidden_fields(client.get(FORM).get_data(as_text=True)) | SECOND | {"metoo": str(master.id)}
+    joined = made.post_form(client, FORM, data | {"photos": _photos(300)})
+    again = made.post_form(client, FORM, data | {"photos": _photos(340)})
+    assert joined.status_code == again.status_code == 303 and token_of(joined) == token_of(again)
+    assert NOT_ADDED in text_of(client.get(again.headers["Location"]))
+    assert len(_files(session)) == 3
+
+
+def test_a_follow_up_sent_again_is_on_the_timeline_once_with_its_photo_once(client, session, make_receipt):
+    from app.models import CaseEvent
+
+    receipt = make_receipt("accepted")
+    url = f"/t/{receipt.token}/follow-up"
+    fields = hidden_fields(client.get(f"/t/{receipt.token}").get_data(as_text=True)) | {"text": "补充一张夜里的照片。"}
+    for width in (300, 300):  # a double click
+        assert made.post_form(client, url, fields | {"photos": [(io.BytesIO(made.phone_jpeg(width=width)), "n.jpg")]}
+                              ).status_code == 303
+    resent = made.post_form(client, url, fields | {"photos": [(io.BytesIO(made.phone_jpeg(width=360)), "m.jpg")]})
+    assert resent.status_code == 303
+    assert "这条补充内容此前已添加，随其再次发送的照片未添加：请与新的补充内容一起发送。" in text_of(client.get(f"/t/{receipt.token}"))
+    follow_ups = sa.select(sa.func.count()).select_from(CaseEvent).where(CaseEvent.action == "follow_up")
+    assert len(_files(session)) == 1 and session.scalar(follow_ups) == 1
+    # Other words are another message, with their own photo.
+    other = fields | {"text": "又拍了一张白天的。", "photos": [(io.BytesIO(made.phone_jpeg(width=360)), "m.jpg")]}
+    assert made.post_form(client, url, other).status_code == 303
+    assert len(_files(session)) == 2 and session.scalar(follow_ups) == 2

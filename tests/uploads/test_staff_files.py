@@ -113,3 +113,27 @@ def test_a_request_too_large_for_any_form_says_so_and_how_to_keep_the_text(app):
     response = made.post_form(citizen, "/submit", data)
     assert response.status_code == 413
     assert "合计不能超过" in response.get_data(as_text=True)
+
+
+def test_a_desk_form_sent_again_adds_no_second_letter_and_its_pin_only_soon(app, staff, session):
+    from datetime import timedelta
+
+    from app.models import Suggestion
+
+    desk = signed_in(app, "dispatch")
+    form = hidden_fields(desk.get("/staff/cases/new").get_data(as_text=True)) | VALID | {"channel": "counter"}
+    first = made.post_form(desk, "/staff/cases/new", form | {"photos": [(io.BytesIO(made.phone_jpeg()), "信.jpg")]})
+    assert first.status_code == 303 and "/slip" in first.headers["Location"]
+    again = made.post_form(desk, "/staff/cases/new",
+                           form | {"photos": [(io.BytesIO(made.phone_jpeg(width=320)), "另一页.jpg")]})
+    [row] = _rows(session)  # one letter on a one-letter limit
+    assert again.status_code == 303 and again.headers["Location"] == first.headers["Location"]
+    page = desk.get(again.headers["Location"]).get_data(as_text=True)
+    assert "随表单再次发送的扫描件未添加" in page
+    # Later than the window, the same key gets the case page, not the slip with its PIN.
+    case = session.get(Suggestion, row.case_id)
+    session.execute(sa.update(Suggestion).values(created_at=case.created_at - timedelta(minutes=11)))
+    session.commit()
+    late = made.post_form(desk, "/staff/cases/new", form)
+    assert late.status_code == 303 and late.headers["Location"].endswith(f"/staff/cases/{row.case_id}")
+    assert "含查询码的回执单已在受理时显示过" in desk.get(late.headers["Location"]).get_data(as_text=True)

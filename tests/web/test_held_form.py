@@ -124,3 +124,17 @@ def test_other_pages_keep_their_own_refusal(app, limits):
         app.config["TRACK_RATE_LIMIT"] = "10 per minute;60 per hour"
     assert refused.status_code == 429 and "<textarea" not in refused.get_data(as_text=True)
     assert f"请等待{minutes(int(refused.headers['Retry-After']))}分钟后再试。" in text_of(refused)
+
+
+def test_an_ipv6_client_rotating_its_addresses_is_one_client_for_the_ceiling(app, limits, session):
+    limits(SUBMIT_RATE_LIMIT="2 per hour", SUBMIT_FORM_RATE_LIMIT="10 per hour")
+    sent = []
+    for host in ("a1", "b2", "c3"):  # one phone's /64, a fresh privacy address and no cookie each time
+        fresh = app.test_client()
+        fresh.environ_base["REMOTE_ADDR"] = f"2001:db8:77:1::{host}"
+        sent.append(fresh.post("/p/YMQ2K8", data=_form(fresh)).status_code)
+    assert sent == [303, 303, 429]
+    other = app.test_client()  # another household's /64 has its own budget
+    other.environ_base["REMOTE_ADDR"] = "2001:db8:77:2::a1"
+    assert other.post("/p/YMQ2K8", data=_form(other)).status_code == 303
+    assert len(_cases(session)) == 3
