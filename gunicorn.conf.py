@@ -121,6 +121,18 @@ def worker_exit(server, worker):
         scans.flush_all()
 
 
+def on_starting(server):
+    """In production, refuse to serve without a named proxy in front (app/core/serving.py)."""
+    from app.core.serving import unguarded_server
+
+    refusal = unguarded_server(os.environ)
+    if refusal:
+        server.log.error(refusal)
+        sys.exit(1)
+    if os.environ.get("YIMA_FRONT"):
+        server.log.info("behind %s (YIMA_FRONT)", os.environ["YIMA_FRONT"])
+
+
 def listens_everywhere(binds) -> bool:
     """Whether gunicorn accepts connections on every address (0.0.0.0, ::, or a bare port)."""
     return any(address.rsplit(":", 1)[0].strip("[]") in ("0.0.0.0", "::", "")

@@ -323,7 +323,7 @@ class Cluster:
 
 def node_env(env: dict) -> dict:
     """What every node shares: one proxy in front (nginx), the same secret and services."""
-    return {**env, "YIMA_PROXIES": "1"}
+    return {**env, "YIMA_PROXIES": "1", "YIMA_FRONT": "nginx (make cluster)"}
 
 
 def start_cluster(env: dict, nodes: int = 2, host: str = "127.0.0.1", port: int = 8080,

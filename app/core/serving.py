@@ -51,6 +51,23 @@ def check_production(config, secret_given: bool) -> None:
         raise UnsafeConfiguration(f"SECRET_KEY needs at least {MIN_SECRET_LENGTH} characters")
 
 
+def unguarded_server(environ) -> str | None:
+    """Why gunicorn must not start in production as it is set up, or None.
+
+    gunicorn's sync workers give each connection a whole worker until its request has been
+    read: a dozen clients sending their headers a byte at a time take a node down (measured:
+    12 slow connections, every worker held for the 30 s timeout). In production a proxy that
+    reads whole requests on its own event loop must stand in front (deploy/nginx.conf, which
+    `make cluster` runs), and YIMA_FRONT names it, so the node never faces the internet by
+    mistake. A bare `make serve` in development needs none.
+    """
+    if environ.get("YIMA_ENV") != "production" or (environ.get("YIMA_FRONT") or "").strip():
+        return None
+    return ("YIMA_ENV=production: gunicorn alone falls to a dozen slow clients. Put nginx in front "
+            "(deploy/nginx.conf; `make cluster` runs it) or another proxy that reads whole requests, "
+            "and name it in YIMA_FRONT (e.g. YIMA_FRONT=nginx)")
+
+
 # A host name as DNS allows it (labels of 1-63 letters, digits and hyphens), an IPv4 address or
 # a bracketed IPv6 one, with an optional port.
 _HOST = re.compile(r"^(?:(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}"

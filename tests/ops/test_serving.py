@@ -1,6 +1,7 @@
 """Production serving: refusal to run unsafely, ProxyFix, trusted hosts, HSTS, cookies, gunicorn."""
 import importlib.util
 import json
+import os
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -201,3 +202,27 @@ def test_the_app_writes_no_request_line_of_its_own_when_the_server_does(app, cli
     with caplog.at_level("INFO", logger="yima.request"):
         client.get("/healthz")
     assert [r for r in caplog.records if r.name == "yima.request"]
+
+
+def test_production_gunicorn_refuses_to_face_clients_without_a_named_proxy(tmp_path):
+    """A dozen slow clients take a bare sync gunicorn down: in production it starts only with
+    YIMA_FRONT naming the proxy that reads whole requests in front of it."""
+    import subprocess
+    import sys
+
+    from deploy import cluster
+
+    port = cluster.free_port()
+    env = {**os.environ, "YIMA_ENV": "production", "SECRET_KEY": "s" * 48, "YIMA_WORKERS": "1",
+           "DATABASE_URL": f"sqlite:///{tmp_path}/yima.sqlite3", "GUNICORN_BIND": f"127.0.0.1:{port}",
+           "PUBLIC_BASE_URL": "https://yima.example.gov.cn", "TRUSTED_HOSTS": "127.0.0.1"}
+    env.pop("YIMA_FRONT", None)
+    gunicorn = [str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"]
+    refused = subprocess.run(gunicorn, env=env, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert refused.returncode != 0 and "YIMA_FRONT" in refused.stdout + refused.stderr
+    started = subprocess.Popen(gunicorn, env={**env, "YIMA_FRONT": "nginx"}, cwd=ROOT,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        cluster.wait_for(f"http://127.0.0.1:{port}/healthz", started, "gunicorn behind nginx")
+    finally:
+        cluster.stop_group(started, grace=10)
