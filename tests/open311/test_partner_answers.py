@@ -68,3 +68,19 @@ def test_a_wrong_or_revoked_key_on_a_read_is_refused_not_ignored(client, session
         response = client.get(f"/open311/v2/requests/{answered}.json?api_key={key}")
         assert response.status_code == 403 and "api_key" in response.json[0]["description"]
         assert ANSWER not in response.text
+
+
+def test_a_case_merged_into_another_gets_the_masters_answer_as_its_citizen_does(app, staff, client, session, keys,
+                                                                                  make_case):
+    from app.services import merge_case
+
+    code = client.post("/open311/v2/requests.json", data={**GOOD, "api_key": keys[0]}).json[0]["service_request_id"]
+    duplicate = session.scalars(sa.select(Suggestion).where(Suggestion.receipt_code == code)).one()
+    master = make_case("accepted", kind="suggestion")
+    now, cl = utcnow(), clocks(app.config)
+    merge_case(session, duplicate, _actor(session, duplicate, Action.MERGE, now, cl), now, cl, master)
+    reply_to_case(session, master, _actor(session, master, Action.REPLY, now, cl), now, cl, ReplyText(body=ANSWER))
+    session.commit()
+    mine = client.get(f"/open311/v2/requests/{code}.json?api_key={keys[0]}").json[0]
+    assert mine["status"] == "closed" and mine["status_notes"] == ANSWER
+    assert ANSWER not in client.get(f"/open311/v2/requests/{code}.json?api_key={keys[1]}").text
