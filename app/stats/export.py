@@ -21,7 +21,8 @@ XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.she
 PERCENT = "0.0%"
 DATE = "yyyy-mm-dd"
 DATETIME = "yyyy-mm-dd hh:mm"
-_AS_TEXT = {DATE: date.isoformat, DATETIME: lambda at: at.strftime("%Y-%m-%d %H:%M")}
+# isoformat, not strftime: a large export writes one per row, and it is the faster of the two.
+_AS_TEXT = {DATE: date.isoformat, DATETIME: lambda at: at.isoformat(" ", "minutes")}
 
 
 def safe_cell(value):
@@ -47,7 +48,7 @@ def csv_stream(header: list[str], rows: Iterable[list],
     dated = _date_columns(formats)
     for i, row in enumerate(rows, 1):
         for column, as_text in dated:  # only the few dated columns: not a call per cell
-            if row[column] is not None and row[column] != "":
+            if row[column]:
                 row[column] = as_text(row[column])
         # safe_cell() inline: a function call per cell was a fifth of a large export's time.
         writer.writerow(["" if v is None else "'" + v if isinstance(v, str) and v[:1] in starts else v
