@@ -199,10 +199,12 @@ def answers_for(session: Session, key: Optional[ApiKey],
     partner passes them on to the citizen who filed through it. Nobody else gets them (no key, or
     another partner's): the public reads only what the answers board published, redacted. A case
     merged into another gets its master's answers, as a merged citizen does."""
-    mine = [row.case for row in rows.values() if key is not None and row.key_id == key.id]
-    source = {case.id: case.merged_into_id or case.id for case in mine}
-    if not source:
+    mine = [case_id for case_id, row in rows.items() if key is not None and row.key_id == key.id]
+    if not mine:
         return {}
+    # One query for where each case's answers are (itself, or its master), not one per case.
+    source = dict(session.execute(sa.select(Suggestion.id, sa.func.coalesce(Suggestion.merged_into_id, Suggestion.id))
+                                  .where(Suggestion.id.in_(mine))).all())
     found: dict[int, list[PartnerAnswer]] = {}
     replies = sa.select(Reply).where(Reply.suggestion_id.in_(set(source.values()))).order_by(Reply.at, Reply.id)
     for reply in session.scalars(replies):
