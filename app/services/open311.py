@@ -187,10 +187,12 @@ def partner_media(session: Session, case_ids: list[int]) -> dict[int, PartnerReq
 
 @dataclass(frozen=True)
 class PartnerAnswer:
-    """A unit's answer as the partner that filed the case reads it: when, and its whole text."""
+    """A unit's answer as the partner that filed the case reads it: when, its whole text, and for
+    a complaint's decision its four parts (claim, facts found, decision, basis) apart."""
 
     at: datetime
     text: str
+    decision: tuple[str, str, str, str] | None = None
 
 
 def answers_for(session: Session, key: Optional[ApiKey],
@@ -208,5 +210,6 @@ def answers_for(session: Session, key: Optional[ApiKey],
     found: dict[int, list[PartnerAnswer]] = {}
     replies = sa.select(Reply).where(Reply.suggestion_id.in_(set(source.values()))).order_by(Reply.at, Reply.id)
     for reply in session.scalars(replies):
-        found.setdefault(reply.suggestion_id, []).append(PartnerAnswer(reply.at, answer_text(reply)))
+        parts = (reply.claim, reply.facts, reply.decision, reply.basis) if reply.is_decision else None
+        found.setdefault(reply.suggestion_id, []).append(PartnerAnswer(reply.at, answer_text(reply), parts))
     return {case_id: tuple(found.get(origin, ())) for case_id, origin in source.items()}

@@ -84,3 +84,21 @@ def test_a_case_merged_into_another_gets_the_masters_answer_as_its_citizen_does(
     mine = client.get(f"/open311/v2/requests/{code}.json?api_key={keys[0]}").json[0]
     assert mine["status"] == "closed" and mine["status_notes"] == ANSWER
     assert ANSWER not in client.get(f"/open311/v2/requests/{code}.json?api_key={keys[1]}").text
+
+
+def test_a_complaints_decision_reaches_its_partner_with_each_part_named(app, staff, client, session, keys):
+    code = client.post("/open311/v2/requests.json", data={**GOOD, "api_key": keys[0], "attribute[kind]": "complaint"}
+                       ).json[0]["service_request_id"]
+    case = session.scalars(sa.select(Suggestion).where(Suggestion.receipt_code == code)).one()
+    now, cl = utcnow(), clocks(app.config)
+    handler = _actor(session, case, Action.ACCEPT, now, cl)
+    accept_case(session, case, handler, now, cl)
+    reply_to_case(session, case, handler, now, cl, ReplyText(claim="修复塌陷路面", facts="塌陷属实", decision="已于周二修复",
+                                                             basis="《公路法》第四十三条"))
+    session.commit()
+    chinese = client.get(f"/open311/v2/requests/{code}.json?api_key={keys[0]}").json[0]["status_notes"]
+    assert chinese == "信访事项：修复塌陷路面\n查明事实：塌陷属实\n处理意见：已于周二修复\n依据：《公路法》第四十三条"
+    english = client.get(f"/open311/v2/servicerequestupdates.json?api_key={keys[0]}",
+                         headers={"Accept-Language": "en"}).json[-1]["description"]
+    assert english.splitlines() == ["The claim: 修复塌陷路面", "Facts found: 塌陷属实", "Decision: 已于周二修复",
+                                    "Basis: 《公路法》第四十三条"]
