@@ -75,7 +75,7 @@ def load_config(instance_path: str) -> dict:
         "LOGIN_RATE_LIMIT": env.get("YIMA_LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),
         "FEEDBACK_RATE_LIMIT": env.get("YIMA_FEEDBACK_RATE_LIMIT", "20 per hour"),
         "OPEN311_RATE_LIMIT": env.get("YIMA_OPEN311_RATE_LIMIT", "300 per hour"),
-        "OPEN311_CONTACT": env.get("YIMA_OPEN311_CONTACT", ""),
+        "OPEN311_CONTACT": env.get("YIMA_OPEN311_CONTACT", ""),  # empty: the county and PUBLIC_BASE_URL
         "OPEN311_TYPE": env.get("YIMA_OPEN311_TYPE", "production"),
         "WTF_CSRF_TIME_LIMIT": _env_int("YIMA_CSRF_TIME_LIMIT", 3600 * 4),
         # Not the Referer (some in-app browsers strip it): app/core/guards.py checks the Origin.

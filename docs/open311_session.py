@@ -1,5 +1,6 @@
 """A partner's session with plain `requests`: file a case with a key, follow it by token and by
-id, and read its updates. Run `file`, then `follow CODE TOKEN` as often as the unit works it.
+id, and read its updates (with its own key: the unit's answer's text comes too, as it does to no
+one else). Run `file`, then `follow CODE TOKEN` as often as the unit works it.
 
     python docs/open311_session.py http://127.0.0.1:5000 KEY file
     python docs/open311_session.py http://127.0.0.1:5000 KEY follow CODE TOKEN
@@ -24,9 +25,11 @@ def main(base: str, key: str, step: str, *rest: str) -> None:
         return
     code, token = rest
     print("GET tokens ->", requests.get(f"{root}/tokens/{token}.json", timeout=10).text)
-    one = requests.get(f"{root}/requests/{code}.json", params={"lang": "en"}, timeout=10).json()[0]
+    english = {"Accept-Language": "en"}
+    one = requests.get(f"{root}/requests/{code}.json", params={"api_key": key}, headers=english, timeout=10).json()[0]
     print("GET requests/id ->", json.dumps(one, ensure_ascii=False))
-    updates = requests.get(f"{root}/servicerequestupdates.json", params={"lang": "en"}, timeout=10).json()
+    updates = requests.get(f"{root}/servicerequestupdates.json", params={"api_key": key}, headers=english,
+                           timeout=10).json()
     for update in (u for u in updates if u["service_request_id"] == code):
         print("  update", update["update_id"], update["status"], update["updated_datetime"], update["description"])
 

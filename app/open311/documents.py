@@ -51,21 +51,32 @@ def _note(case, event) -> str:
     return str(EVENT.get(event.action, event.action.value))
 
 
+def answer(found) -> str:
+    """A unit's answer as the partner passes it on: a complaint decision's parts each named, as the
+    citizen's own page and letter name them."""
+    if not found.decision:
+        return found.text
+    labels = (_("The claim"), _("Facts found"), _("Decision"), _("Basis"))
+    return "\n".join(_("%(label)s: %(text)s", label=label, text=text) for label, text in zip(labels, found.decision)
+                     if text)
+
+
 def case_statuses(case) -> tuple[str, str]:
     """(GeoReport status, FixMyStreet status) of a case now."""
     events = _public_events(case)
     return statuses(case.status, events[-1].action if events else None, case.stage)
 
 
-def service_request(case, lang: str, partner=None) -> dict:
-    """One case as an Open311 service request."""
+def service_request(case, lang: str, partner=None, answers=()) -> dict:
+    """One case as an Open311 service request. `answers` (app/services/open311.py answers_for)
+    are given only to the partner that filed it: its status_notes then carry the latest one."""
     events = _public_events(case)
     status, _extended = case_statuses(case)
     content = publication.shows_content(case)
     category = case.category
     return {
         "service_request_id": case.receipt_code, "status": status,
-        "status_notes": _note(case, events[-1]) if events else None,
+        "status_notes": answer(answers[-1]) if answers else _note(case, events[-1]) if events else None,
         "service_name": category.display_name(lang) if category else None,
         "service_code": category.code if category else None,
         "description": publication.public_question(case),
@@ -82,11 +93,13 @@ def service_request(case, lang: str, partner=None) -> dict:
     }
 
 
-def update(event) -> dict:
-    """One public step as FixMyStreet's request_update."""
+def update(event, answers=()) -> dict:
+    """One public step as FixMyStreet's request_update; an answer's step carries its text when
+    `answers` (given only to the partner that filed the case) hold it."""
     case = event.suggestion
+    text = next((answer(a) for a in answers if a.at == event.at), None) if event.action is Action.REPLY else None
     state = event.to_status or event.from_status or case.status
     stage = case.stage if event.action is Action.CLOSE else None
     return {"update_id": str(event.id), "service_request_id": case.receipt_code,
             "status": statuses(state, event.action, stage)[1], "updated_datetime": event.at,
-            "description": _note(case, event), "media_url": None}
+            "description": text or _note(case, event), "media_url": None}

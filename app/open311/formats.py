@@ -15,7 +15,9 @@ from flask import Response
 from app.domain.deadlines import DEFAULT_ZONE
 
 FORMATS = ("json", "xml")
-MIMETYPES = {"json": "application/json", "xml": "text/xml"}
+# application/json is UTF-8 by definition and defines no charset parameter (RFC 8259 §11);
+# text/xml's charset is what tells a reader its encoding (RFC 7303 §3.2).
+MIMETYPES = {"json": "application/json", "xml": "text/xml; charset=utf-8"}
 # What each XML list's items are called.
 ITEMS = {"services": "service", "attributes": "attribute", "values": "value", "endpoints": "endpoint",
          "formats": "format", "service_requests": "request", "errors": "error",
@@ -60,8 +62,7 @@ def document(root: str, data, fmt: str, status: int = 200, zone=DEFAULT_ZONE) ->
         body = '<?xml version="1.0" encoding="utf-8"?>' + _xml(root, data)
     else:
         body = json.dumps(data, ensure_ascii=False)
-    mimetype = MIMETYPES.get(fmt, MIMETYPES["json"])
-    return Response(body, status=status, content_type=f"{mimetype}; charset=utf-8")
+    return Response(body, status=status, content_type=MIMETYPES.get(fmt, MIMETYPES["json"]))
 
 
 def errors(status: int, description: str, fmt: str) -> Response:

@@ -24,10 +24,16 @@ def _list(properties: dict) -> dict:
     return {"type": "array", "items": {"type": "object", "properties": properties}}
 
 
+# A partner's own key on a GET: the cases it filed then carry the unit's answers' text.
+KEY = {"name": "api_key", "in": "query", "required": False, "schema": {"type": "string"}}
+
+
 def _get(summary: str, answer: dict, parameters=(), missing: bool = False) -> dict:
     responses = {**answer, "400": ERRORS}
     if missing:
         responses["404"] = ERRORS
+    if KEY in parameters:
+        responses["403"] = ERRORS
     return {"get": {"summary": summary, "parameters": [FMT, LANG, *parameters], "responses": responses}}
 
 
@@ -62,7 +68,7 @@ def document(base_url: str, service_codes: list[str]) -> dict:
         "/requests.{fmt}": {
             **_get("Service requests", _ok("The requests", _list(REQUEST)), [
                 _query("service_request_id", TEXT), _query("service_code", TEXT),
-                _query("status", {"type": "string", "enum": ["open", "closed", "open,closed"]}), *WINDOW]),
+                _query("status", {"type": "string", "enum": ["open", "closed", "open,closed"]}), *WINDOW, KEY]),
             "post": {"summary": "File a service request", "parameters": [FMT],
                      "requestBody": {"required": True, "content": {"application/x-www-form-urlencoded": {
                          "schema": {"type": "object", "properties": fields,
@@ -71,14 +77,14 @@ def document(base_url: str, service_codes: list[str]) -> dict:
                                    "400": ERRORS, "403": ERRORS, "429": ERRORS}}},
         "/requests/{service_request_id}.{fmt}": _get(
             "One service request", _ok("The request", _list(REQUEST)),
-            [{"name": "service_request_id", "in": "path", "required": True, "schema": TEXT}], missing=True),
+            [{"name": "service_request_id", "in": "path", "required": True, "schema": TEXT}, KEY], missing=True),
         "/tokens/{token}.{fmt}": _get(
             "The request a token stands for", _ok("The request's id", _list({"service_request_id": TEXT,
                                                                               "token": TEXT})),
             [{"name": "token", "in": "path", "required": True, "schema": TEXT}], missing=True),
         "/servicerequestupdates.{fmt}": _get("FixMyStreet's updates: each public step", _ok("The updates", _list({
             "update_id": TEXT, "service_request_id": TEXT, "status": TEXT, "updated_datetime": TEXT,
-            "description": TEXT})), WINDOW),
+            "description": TEXT})), [*WINDOW, KEY]),
     }
     return {"openapi": "3.0.3", "info": {"title": "Yima Open311 GeoReport v2", "version": "v2"},
             "servers": [{"url": f"{base_url}/open311/v2"}], "paths": paths}

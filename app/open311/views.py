@@ -22,9 +22,32 @@ FMT = "<any(json, xml):fmt>"
 
 
 def language() -> str:
-    """The answer's language: ?lang= or ?locale= (en…), else Simplified Chinese."""
+    """The answer's language: ?lang= or ?locale= (en…), else the client's Accept-Language, else
+    Simplified Chinese. Unlike the citizens' pages (Chinese first, a link switches), an API client
+    has no switch to click: the header it sends is how it asks."""
     wanted = (request.values.get("lang") or request.values.get("locale") or "").lower()
+    if not wanted:
+        wanted = request.accept_languages.best_match(("zh", "en")) or ""
     return "en" if wanted.startswith("en") else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+@bp.after_request
+def _negotiated(response):
+    """Caches keep one copy per language asked for, and a partner's own answers to itself."""
+    response.vary.add("Accept-Language")
+    response.headers["Content-Language"] = "en" if language() == "en" else "zh-CN"
+    if request.args.get("api_key"):
+        response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _reader(fmt: str):
+    """(the partner key a GET presents, or None; a 403 answer when it presents a wrong one)."""
+    presented = request.args.get("api_key", "")
+    if not presented:
+        return None, None
+    key = partners.live_key(db.session, presented)
+    return key, (errors(403, _("A valid api_key is required."), fmt) if key is None else None)
 
 
 def _fmt() -> str:
@@ -39,9 +62,19 @@ def _lang_short(lang: str) -> str:
 def discovery(fmt: str):
     """Where the endpoint is and what it speaks."""
     with force_locale(language()):
-        data = documents.discovery(current_app.config["PUBLIC_BASE_URL"], current_app.config.get("OPEN311_CONTACT", ""),
+        data = documents.discovery(current_app.config["PUBLIC_BASE_URL"], _contact(),
                                    current_app.config.get("OPEN311_TYPE", "production"))
         return document("discovery", data, fmt)
+
+
+def _contact() -> str:
+    """Whom to ask: YIMA_OPEN311_CONTACT, else the county's name and its public address (the
+    validators partners run refuse an empty contact)."""
+    config = current_app.config
+    if config.get("OPEN311_CONTACT"):
+        return config["OPEN311_CONTACT"]
+    name = config["COUNTY_NAME_EN"] if language() == "en" else config["COUNTY_NAME"]
+    return f"{name} {config['PUBLIC_BASE_URL']}"
 
 
 @bp.get(f"/services.{FMT}")
@@ -106,10 +139,14 @@ def list_requests(fmt: str):
             query = params.request_query(request.args, clocks(current_app.config).calendar, utcnow())
         except params.Problem as problem:
             return errors(400, problem.description, fmt)
+        key, refused = _reader(fmt)
+        if refused:
+            return refused
         found = partners.find_requests(db.session, query)
         extra = partners.partner_media(db.session, [c.id for c in found])
-        return document("service_requests",
-                        [documents.service_request(c, _lang_short(lang), extra.get(c.id)) for c in found], fmt)
+        answers = partners.answers_for(db.session, key, extra)
+        return document("service_requests", [documents.service_request(c, _lang_short(lang), extra.get(c.id),
+                                                                        answers.get(c.id, ())) for c in found], fmt)
 
 
 @bp.get(f"/requests/<service_request_id>.{FMT}")
@@ -117,12 +154,17 @@ def get_request(service_request_id: str, fmt: str):
     """One case by its receipt code."""
     lang = language()
     with force_locale(lang):
+        key, refused = _reader(fmt)
+        if refused:
+            return refused
         try:
             case = partners.find_request(db.session, service_request_id[:40])
         except NotFound:
             return errors(404, _("No such service request."), fmt)
-        extra = partners.partner_media(db.session, [case.id]).get(case.id)
-        return document("service_requests", [documents.service_request(case, _lang_short(lang), extra)], fmt)
+        extra = partners.partner_media(db.session, [case.id])
+        answers = partners.answers_for(db.session, key, extra).get(case.id, ())
+        return document("service_requests", [documents.service_request(case, _lang_short(lang), extra.get(case.id),
+                                                                        answers)], fmt)
 
 
 @bp.get(f"/tokens/<open311_token>.{FMT}")
@@ -138,15 +180,22 @@ def get_token(open311_token: str, fmt: str):
 
 @bp.get(f"/servicerequestupdates.{FMT}")
 def request_updates(fmt: str):
-    """FixMyStreet's extension: each public step of the listed cases in the window, oldest first."""
+    """FixMyStreet's extension: each public step of the listed cases in the window, oldest first
+    (with the unit's answer's text for the key that filed the case)."""
     with force_locale(language()):
         try:
             start, end = params.window(request.args, clocks(current_app.config).calendar, utcnow())
             number, size = params.page(request.args)
         except params.Problem as problem:
             return errors(400, problem.description, fmt)
+        key, refused = _reader(fmt)
+        if refused:
+            return refused
         found = partners.find_updates(db.session, start, end, number, size)
-        return document("service_requests_updates", [documents.update(e) for e in found], fmt)
+        rows = partners.partner_media(db.session, list({e.suggestion_id for e in found}))
+        answers = partners.answers_for(db.session, key, rows)
+        return document("service_requests_updates",
+                        [documents.update(e, answers.get(e.suggestion_id, ())) for e in found], fmt)
 
 
 @bp.get("/openapi.json")

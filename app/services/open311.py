@@ -14,11 +14,12 @@ from sqlalchemy.orm import Session
 from app.domain import codes
 from app.domain.deadlines import Clocks
 from app.domain.workflow import CaseState, Channel, Kind
-from app.models import CaseEvent, Category, Suggestion
+from app.models import CaseEvent, Category, Reply, Suggestion
 from app.models_open311 import ApiKey, PartnerRequest
 from app.services.audit import record_audit
 from app.services.errors import NotFound
 from app.services.intake import Receipt, Submission, find_poster, submit_suggestion
+from app.services.publications import answer_text
 
 MAX_RESULTS = 1000  # the spec's ceiling for one answer
 
@@ -182,3 +183,33 @@ def partner_media(session: Session, case_ids: list[int]) -> dict[int, PartnerReq
         return {}
     rows = session.scalars(sa.select(PartnerRequest).where(PartnerRequest.case_id.in_(case_ids)))
     return {row.case_id: row for row in rows}
+
+
+@dataclass(frozen=True)
+class PartnerAnswer:
+    """A unit's answer as the partner that filed the case reads it: when, its whole text, and for
+    a complaint's decision its four parts (claim, facts found, decision, basis) apart."""
+
+    at: datetime
+    text: str
+    decision: tuple[str, str, str, str] | None = None
+
+
+def answers_for(session: Session, key: Optional[ApiKey],
+                rows: dict[int, PartnerRequest]) -> dict[int, tuple[PartnerAnswer, ...]]:
+    """The answers, oldest first, of those cases (partner rows by case id) that `key` filed: the
+    partner passes them on to the citizen who filed through it. Nobody else gets them (no key, or
+    another partner's): the public reads only what the answers board published, redacted. A case
+    merged into another gets its master's answers, as a merged citizen does."""
+    mine = [case_id for case_id, row in rows.items() if key is not None and row.key_id == key.id]
+    if not mine:
+        return {}
+    # One query for where each case's answers are (itself, or its master), not one per case.
+    source = dict(session.execute(sa.select(Suggestion.id, sa.func.coalesce(Suggestion.merged_into_id, Suggestion.id))
+                                  .where(Suggestion.id.in_(mine))).all())
+    found: dict[int, list[PartnerAnswer]] = {}
+    replies = sa.select(Reply).where(Reply.suggestion_id.in_(set(source.values()))).order_by(Reply.at, Reply.id)
+    for reply in session.scalars(replies):
+        parts = (reply.claim, reply.facts, reply.decision, reply.basis) if reply.is_decision else None
+        found.setdefault(reply.suggestion_id, []).append(PartnerAnswer(reply.at, answer_text(reply), parts))
+    return {case_id: tuple(found.get(origin, ())) for case_id, origin in source.items()}

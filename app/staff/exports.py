@@ -14,12 +14,13 @@ def audit_export(action: str, target: str, detail: str = "") -> None:
                  address=request.remote_addr or "", detail=detail)
 
 
-def download(fmt, header, rows, filename):
-    """A streamed CSV (UTF-8 with BOM) or XLSX attachment."""
+def download(fmt, header, rows, filename, formats=None):
+    """A streamed CSV (UTF-8 with BOM) or XLSX attachment; `formats` as app/stats/export.py's."""
     if fmt == "csv":
-        body, mimetype = csv_stream(header, rows), CSV_MIMETYPE
+        body, content_type = csv_stream(header, rows, formats), CSV_MIMETYPE
     else:
-        body, mimetype = xlsx_stream(header, rows), XLSX_MIMETYPE
-    response = Response(stream_with_context(body), mimetype=mimetype)
+        body, content_type = xlsx_stream(header, rows, formats=formats), XLSX_MIMETYPE
+    # content_type, not mimetype: Flask adds "; charset=utf-8" to a text/ mimetype, a second time here.
+    response = Response(stream_with_context(body), content_type=content_type)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     return response

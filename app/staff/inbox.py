@@ -23,6 +23,7 @@ from app.services.inbox import (
 from app.staff.badges import badges
 from app.staff.exports import audit_export, download
 from app.staff.forms import InboxFilterForm
+from app.stats.export import DATE, DATETIME
 from app.staff.links import carried_args
 
 bp = Blueprint("inbox", __name__)
@@ -112,21 +113,24 @@ def inbox_export(fmt: str):
 
     def due_day(due):
         if due not in due_days:
-            due_days[due] = last_day(due, cl.calendar).isoformat()
+            due_days[due] = last_day(due, cl.calendar)
         return due_days[due]
 
     def rows():
         for r in export_rows(db.session, current_user, query, lang, unmasked):
-            yield [codes.grouped(r.receipt_code), r.created_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+            yield [codes.grouped(r.receipt_code), r.created_at.astimezone(zone).replace(tzinfo=None),
                    kinds.get(r.kind, r.kind), r.category, channels.get(r.channel, r.channel), r.poster, r.unit,
                    states.get(r.status, r.status), due_day(r.due_at) if r.due_at else "",
-                   "Y" if r.due_at and r.due_at <= now else "", r.text, r.location, r.photos, r.citizen_name, r.phone]
+                   "Y" if r.due_at and r.due_at <= now else "", r.text, r.location, r.citizen_name, r.phone, r.photos]
 
+    # The columns' order is the README's (counties' own sheets read name and phone from M and N):
+    # a new column goes at the end.
     header = [_("Receipt code"), _("Filed"), _("Type"), _("Matter"), _("Channel"), _("Poster"), _("Held by"),
-              _("Status"), _("Due by"), _("Overdue"), _("What the citizen wrote"), _("Where"), _("Photos"),
-              _("Citizen's name"), _("Phone")]
+              _("Status"), _("Due by"), _("Overdue"), _("What the citizen wrote"), _("Where"),
+              _("Citizen's name"), _("Phone"), _("Photos")]
+    formats = [None, DATETIME, *[None] * 6, DATE]  # local times, naive: Excel has no zones
     # Which filters, not their values: a search may hold a citizen's phone number.
     audit_export("export_cases", f"{fmt}:" + ",".join(sorted(k for k, v in request.args.items() if v))[:100],
                  detail=f"{len(unmasked)} phone numbers in full")
     db.session.commit()  # the audit rows stand before the first byte is streamed
-    return download(fmt, header, rows(), f"yima-cases-{now.astimezone(zone):%Y%m%d-%H%M}")
+    return download(fmt, header, rows(), f"yima-cases-{now.astimezone(zone):%Y%m%d-%H%M}", formats)

@@ -20,6 +20,7 @@ from app.services import directory, joins
 from app.services.oversight import attention_list, overdue_at_unit
 from app.stats import charts
 from app.stats.figures import BREAKDOWNS, Figures, rollup, scans_by_poster, total
+from app.stats.export import PERCENT
 from app.stats.monthly import cube_for, plan, volume_series
 from app.stats.periods import NAMES, named_period
 from app.staff.auth import area_required
@@ -183,9 +184,12 @@ def stats_export(fmt: str):
         header += [titles["scans"], titles["conversion_rate"]]
     body = [[label] + [_fmt(read(f)) for _key, read in COLUMNS]
             + ([f.scans, _fmt(f.conversion_rate)] if by == "poster" else []) for label, f in rows]
+    # Rates are fractions: in XLSX a percent format shows 0.75 as 75.0% and still sums and sorts.
+    formats = [None] + [PERCENT if key.endswith("_rate") else None for key, _read in COLUMNS]
+    formats += [None, PERCENT] if by == "poster" else []
     audit_export("export_stats", f"{by}:{scope.code}:{first}:{last}")
     db.session.commit()  # the audit row stands before the first byte is streamed
-    return download(fmt, header, body, f"yima-{by}-{first}-{last}")
+    return download(fmt, header, body, f"yima-{by}-{first}-{last}", formats)
 
 
 @bp.get("/supervision")

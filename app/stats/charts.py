@@ -2,6 +2,7 @@
 
 Each chart is a picture of a table that the page prints beside it, so nothing is only in it.
 """
+import re
 import unicodedata
 from html import escape
 
@@ -13,7 +14,11 @@ FONT = 'font-family="-apple-system, PingFang SC, Microsoft YaHei, Noto Sans CJK 
 
 
 FONT_SIZE = 13
-LABEL_MAX = 280  # px of the 640 a bar's label may take; a longer one is cut, whole in its tooltip
+LABEL_MAX = 280  # px of the 640 a bar's label may take; a longer one wraps onto a second line
+LABEL_LINES = 2  # past two lines a label is cut, whole in its tooltip
+LINE_H = 15  # px between a wrapped label's lines
+# Where a label may break: after a space, or between two wide (CJK) characters.
+_PIECES = re.compile(r"[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+\s*|\S\s*|\s+")
 
 
 def text_width(text: str, size: int = FONT_SIZE) -> float:
@@ -30,25 +35,47 @@ def fitted(text: str, room: float, size: int = FONT_SIZE) -> str:
     return text + "…"
 
 
+def wrapped(text: str, room: float, lines: int = LABEL_LINES, size: int = FONT_SIZE) -> list[str]:
+    """`text` in at most `lines` lines of `room` px, broken between words (or CJK characters);
+    what still does not fit is cut with an ellipsis on the last line."""
+    found: list[str] = []
+    line = ""
+    for piece in _PIECES.findall(text.strip()):
+        if len(found) < lines - 1 and line and text_width((line + piece).rstrip(), size) > room:
+            found.append(line.rstrip())
+            line = piece
+        else:
+            line += piece  # the last line takes the rest: fitted() cuts it
+    return [fitted(part, room, size) for part in found + [line.rstrip()]]
+
+
 def bar_chart(rows: list[tuple[str, float]], title: str, value_format=str, width: int = 640) -> Markup:
     """Horizontal bars, one per (label, value), longest first as given. The labels' column is
-    as wide as the longest label needs ("Transport Bureau" whole in English), up to LABEL_MAX."""
+    as wide as the longest label needs ("Transport Bureau" whole in English), up to LABEL_MAX;
+    a longer label wraps onto a second line and its row grows to hold it."""
     row_h, pad = 26, 8
     label_w = min(LABEL_MAX, max([120] + [text_width(label) + 12 for label, _ in rows]))
-    height = pad * 2 + row_h * max(len(rows), 1) + 20
+    shown = [wrapped(label, label_w - 10) for label, _ in rows]
+    heights = [row_h + LINE_H * (len(lines) - 1) for lines in shown]
+    height = pad * 2 + (sum(heights) if rows else row_h) + 20
     top = max((v for _, v in rows), default=0) or 1
     scale = (width - label_w - 70) / top
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
              f'aria-label="{escape(title)}" class="chart" {FONT} font-size="13">',
              f'<title>{escape(title)}</title>']
-    for i, (label, value) in enumerate(rows):
-        y = pad + 20 + i * row_h
+    y = pad + 20
+    for (label, value), lines, h in zip(rows, shown, heights):
         bar = max(value * scale, 0)
-        short = fitted(label, label_w - 10)
-        parts.append(f'<text x="{label_w - 6:.0f}" y="{y + 15}" text-anchor="end" fill="{TEXT}">'
-                     f'<title>{escape(label)}</title>{escape(short)}</text>')
-        parts.append(f'<rect x="{label_w:.0f}" y="{y + 3}" width="{bar:.1f}" height="{row_h - 8}" fill="{BAR}"/>')
-        parts.append(f'<text x="{label_w + bar + 6:.1f}" y="{y + 15}" fill="{TEXT}">{escape(value_format(value))}</text>')
+        middle = y + h / 2 + 5  # the baseline that centres one line of 13 px text in the row
+        first = middle - LINE_H * (len(lines) - 1) / 2
+        spans = "".join(f'<tspan x="{label_w - 6:.0f}" y="{first + LINE_H * i:.1f}">{escape(line)}</tspan>'
+                        for i, line in enumerate(lines))
+        parts.append(f'<text text-anchor="end" fill="{TEXT}"><title>{escape(label)}</title>{spans}</text>')
+        parts.append(f'<rect x="{label_w:.0f}" y="{y + (h - row_h) / 2 + 3:.1f}" width="{bar:.1f}" '
+                     f'height="{row_h - 8}" fill="{BAR}"/>')
+        parts.append(f'<text x="{label_w + bar + 6:.1f}" y="{middle:.1f}" fill="{TEXT}">'
+                     f'{escape(value_format(value))}</text>')
+        y += h
     parts.append("</svg>")
     return Markup("".join(parts))
 

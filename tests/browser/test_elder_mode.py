@@ -93,3 +93,21 @@ def test_the_receipt_code_never_wraps_on_a_small_phone(live_server, measured, ma
         assert spill == [0], (mode, spill)
         assert measured.evaluate("document.documentElement.scrollWidth") <= 320
         measured.click(f"button[value={switch}]")
+
+
+@pytest.mark.parametrize("font", ["'DejaVu Serif'", "'Liberation Sans Narrow'", "'WenQuanYi Micro Hei'"])
+@pytest.mark.parametrize("line", ["1.2", "1.8"])
+def test_the_photo_input_is_a_finger_tall_whatever_the_systems_font(live_server, browser, font, line):
+    # A phone's own fonts and line spacing differ from this machine's: the control's height is set,
+    # so it holds under any of them (from the line box it was 43 px on some systems).
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
+                                  bypass_csp=True)  # the test's own style below, not the page's
+    page = context.new_page()
+    for mode, least in (("", 44), ("elder", 48)):
+        page.goto(f"{live_server}/submit")
+        page.evaluate("mode => document.documentElement.className = mode", mode)
+        page.add_style_tag(content=f"body, body * {{ font-family: {font} !important; line-height: {line} !important }}")
+        heights = page.evaluate("[...document.querySelectorAll('input[type=file]')]"
+                                ".map(e => e.getBoundingClientRect().height)")
+        assert heights and min(heights) >= least - 0.01, (mode, heights)
+    context.close()

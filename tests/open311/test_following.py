@@ -65,12 +65,40 @@ def test_reports_are_not_listed_at_all(server, make_case):
 def test_no_answer_sets_a_cookie(client, path):
     response = client.get(f"/open311/v2/{path}")
     assert "Set-Cookie" not in response.headers
-    assert re.match(r"(application/json|text/xml); charset=utf-8", response.headers["Content-Type"])
+    # application/json defines no charset parameter (RFC 8259): strict clients reject one
+    assert re.fullmatch(r"application/json|text/xml; charset=utf-8", response.headers["Content-Type"])
 
 
 def test_english_on_request_and_chinese_by_default(client):
     assert client.get("/open311/v2/services.json").json[0]["service_name"] == "餐饮油烟扰民"
     assert client.get("/open311/v2/services.json?lang=en").json[0]["service_name"] == "Restaurant fumes"
+
+
+@pytest.mark.parametrize("header,name", [
+    ("en", "Restaurant fumes"), ("en-US,en;q=0.9", "Restaurant fumes"), ("fr, en;q=0.5", "Restaurant fumes"),
+    ("zh-CN,zh;q=0.9,en;q=0.8", "餐饮油烟扰民"), ("en;q=0.3, zh;q=0.8", "餐饮油烟扰民"), ("fr", "餐饮油烟扰民"),
+    ("*", "餐饮油烟扰民"), ("", "餐饮油烟扰民")])
+def test_an_api_client_asks_for_its_language_with_accept_language(client, header, name):
+    response = client.get("/open311/v2/services.json", headers={"Accept-Language": header})
+    assert response.json[0]["service_name"] == name
+    assert "Accept-Language" in response.headers["Vary"]  # a cache keeps one copy per language
+    assert response.headers["Content-Language"] == ("en" if name == "Restaurant fumes" else "zh-CN")
+    errors = client.get("/open311/v2/services/nosuch.xml", headers={"Accept-Language": header})
+    assert ("No such service." in errors.text) == (name == "Restaurant fumes")
+
+
+def test_the_query_still_wins_over_the_header(client):
+    found = client.get("/open311/v2/services.json?lang=zh_Hans_CN", headers={"Accept-Language": "en"})
+    assert found.json[0]["service_name"] == "餐饮油烟扰民"
+
+
+def test_discovery_names_the_county_and_its_address_when_no_contact_is_configured(app, client):
+    base = app.config["PUBLIC_BASE_URL"]
+    assert client.get("/open311/v2/discovery.json").json["contact"] == f"余姚市 {base}"
+    english = client.get("/open311/v2/discovery.xml", headers={"Accept-Language": "en"}).text
+    assert f"<contact>Yuyao City {base}</contact>" in english
+    app.config["OPEN311_CONTACT"] = "12345 centre, open311@yuyao.example.cn"
+    assert client.get("/open311/v2/discovery.json").json["contact"] == "12345 centre, open311@yuyao.example.cn"
 
 
 @pytest.mark.parametrize("status,options,plain,extended", [
