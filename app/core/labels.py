@@ -135,12 +135,17 @@ PUBLICATION = {
 
 
 RE_REVIEW_REQUESTED = _l("Re-review requested")
+# A review's answer on a timeline is that review's (复查意见, 复核意见), not a plain "Replied".
+REVIEW_ANSWERED = {CaseState.REVIEW: _l("Review answered"), CaseState.RE_REVIEW: _l("Re-review answered")}
 
 
 def event_label(event) -> str:
-    """How an event reads on a timeline: a request after a review answer is a re-review (复核)."""
+    """How an event reads on a timeline: a request after a review answer is a re-review (复核),
+    and an answer given under review is the review's or re-review's."""
     if event.action is Action.REQUEST_REVIEW and event.to_status is CaseState.RE_REVIEW:
         return RE_REVIEW_REQUESTED
+    if event.action is Action.REPLY and event.from_status in REVIEW_ANSWERED:
+        return REVIEW_ANSWERED[event.from_status]
     return EVENT[event.action]
 
 
