@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from app.domain.workflow import Action, Stage
+from app.domain.workflow import Action, CaseState, Stage
 
 # The citizen's SMS, by the step that causes it (each one a public event on their timeline).
 CITIZEN_TOPICS: dict[Action, str] = {
@@ -65,6 +65,19 @@ def unit_topic(action: Action, stage: Stage) -> str | None:
     """The unit's message a step causes, named for the case's `stage` after it; None if none."""
     topic = UNIT_TOPICS.get(action)
     return STAGED_TOPICS.get((topic, stage), topic) if topic else None
+
+
+# After these no step can follow, so no SMS can come: a closed case is rated or its window is
+# over, a rejected one has its reason (the citizen may file again, as a new case).
+FINISHED = frozenset({CaseState.CLOSED, CaseState.REJECTED})
+
+
+def more_to_tell(status: CaseState, master_status: CaseState | None = None) -> bool:
+    """Whether a citizen may still get an SMS about a case in `status`: not once it is finished,
+    nor, for a case merged into another (`master_status`), once that one is."""
+    if status is CaseState.MERGED and master_status is not None:
+        return master_status not in FINISHED
+    return status not in FINISHED
 
 
 # A sentence's closing marks, Chinese and Latin: the SMS's own sentence brings its own.

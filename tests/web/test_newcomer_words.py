@@ -62,3 +62,38 @@ def test_a_lead_deciding_alone_gets_an_empty_box(app, make_receipt):
 
 def text_of_html(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_a_finished_case_offers_no_stop_and_a_stop_posted_anyway_changes_nothing(app, make_receipt, session):
+    receipt = make_receipt("replied", told=True)
+    client = app.test_client()
+    page = client.get(f"/t/{receipt.token}").get_data(as_text=True)
+    stop_url = STOP_FORM.search(page).group(1)  # the page opened while an SMS could still come
+    csrf = CSRF_ANY.search(page).group(1)
+    case = session.get(Suggestion, receipt.suggestion.id)
+    services.rate_reply(session, case, Rating.SATISFIED, "", utcnow(), clocks(app.config))  # closes it
+    session.commit()
+    assert case.status is CaseState.CLOSED
+    after = client.get(f"/t/{receipt.token}").get_data(as_text=True)
+    assert not STOP_FORM.search(after) and "停止接收" not in after
+    posted = client.post(stop_url, data={"csrf_token": csrf})
+    assert posted.status_code == 303
+    assert "该件办理已结束，不会再有短信发来。" in text_of(client.get(posted.headers["Location"]))
+    session.rollback()
+    assert session.get(Subscription, case.id).stopped_at is None
+    rejected = make_receipt("rejected", told=True)
+    assert not STOP_FORM.search(client.get(f"/t/{rejected.token}").get_data(as_text=True))
+
+
+def test_a_merged_case_keeps_its_stop_while_its_master_is_open(app, make_receipt):
+    merged = make_receipt("merged", told=True)
+    assert STOP_FORM.search(app.test_client().get(f"/t/{merged.token}").get_data(as_text=True))
+
+
+def test_a_review_answer_reads_as_the_reviews_on_the_timeline(app, make_receipt, session):
+    receipt = make_receipt("review", kind="suggestion")
+    case = session.get(Suggestion, receipt.suggestion.id)
+    _answer(app, session, case)
+    page = app.test_client().get(f"/t/{receipt.token}").get_data(as_text=True)
+    timeline = text_of_html(re.search(r'<section class="timeline">.*?</section>', page, re.S).group(0))
+    assert "已作出复查意见" in timeline and timeline.count("已答复") == 1  # the first answer's, only
