@@ -90,6 +90,17 @@ def test_a_merged_case_keeps_its_stop_while_its_master_is_open(app, make_receipt
     assert STOP_FORM.search(app.test_client().get(f"/t/{merged.token}").get_data(as_text=True))
 
 
+def test_a_merged_case_lists_no_similar_open_cases(app, make_receipt, session):
+    text = "阳明街道便民服务中心门口的路灯坏了一个星期，晚上很黑，老人出门不安全。"
+    master = make_receipt("accepted", text=text, location="").suggestion
+    make_receipt(text="便民服务中心大门外那几盏路灯好多天不亮了，天一黑看不清路，请修一下。", location="")
+    merged = make_receipt("merged", master=master, text=text, location="").suggestion
+    dispatch = signed_in(app, "dispatch")
+    assert "相似的未办结案件" in dispatch.get(f"/staff/cases/{master.id}").get_data(as_text=True)
+    page = dispatch.get(f"/staff/cases/{merged.id}").get_data(as_text=True)
+    assert "相似的未办结案件" not in page and "Merge this case into" not in page
+
+
 def test_a_review_answer_reads_as_the_reviews_on_the_timeline(app, make_receipt, session):
     receipt = make_receipt("review", kind="suggestion")
     case = session.get(Suggestion, receipt.suggestion.id)
