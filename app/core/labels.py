@@ -1,5 +1,6 @@
 """Words for the domain's enums, in the page's language (lazy, resolved at render time)."""
-from flask_babel import lazy_gettext as _l
+from flask import current_app
+from flask_babel import force_locale, gettext as _, lazy_gettext as _l
 
 from app.domain import codes
 from app.domain.publication import PubState
@@ -118,6 +119,17 @@ STAGE_LETTER = {
     Stage.REVIEW: _l("Review decision (复查意见书)"),
     Stage.RE_REVIEW: _l("Re-review decision (复核意见书)"),
 }
+
+# The parts of a complaint's written decision, as the reply, the letter and the public board name them.
+DECISION_PART = {"claim": _l("The claim"), "facts": _l("Facts found"), "decision": _l("Decision"), "basis": _l("Basis")}
+
+
+def decision_heads() -> dict[str, str]:
+    """Each decision part's head ("信访事项：") in the default language: a published answer is
+    one text for every reader of the board (app/services/publications.py answer_text)."""
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        return {part: _("%(part)s: %(text)s", part=label, text="") for part, label in DECISION_PART.items()}
+
 
 STAGE_REPLY = {
     Stage.FIRST: _l("Reply"),

@@ -64,6 +64,23 @@ def text_of_html(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
+def test_a_published_decision_keeps_its_parts_labels(app, make_receipt, session):
+    case = make_receipt("accepted", kind="complaint", publish=True).suggestion
+    handler = signed_in(app, "yangming")
+    assert act(handler, case.id, "reply", claim="要求修复路灯", facts="经查线路老化属实",
+               decision="已更换线路恢复照明", basis="《城市照明管理规定》", propose="y").status_code == 303
+    session.commit()
+    pub = session.scalars(sa.select(Publication).where(Publication.case_id == case.id)).one()
+    assert pub.answer == "信访事项：要求修复路灯\n查明事实：经查线路老化属实\n处理意见：已更换线路恢复照明\n依据：《城市照明管理规定》"
+    lead = signed_in(app, "yangming-lead")
+    html = lead.get(f"/staff/publications/{pub.id}").get_data(as_text=True)
+    assert lead.post(f"/staff/publications/{pub.id}/approve", data={
+        "csrf_token": CSRF_ANY.search(html).group(1), "question": pub.question, "answer": pub.answer}).status_code == 303
+    board = app.test_client().get(f"/answers/{pub.id}").get_data(as_text=True)
+    for label in ("信访事项：", "查明事实：", "处理意见：", "依据："):
+        assert label in board
+
+
 def test_a_finished_case_offers_no_stop_and_a_stop_posted_anyway_changes_nothing(app, make_receipt, session):
     receipt = make_receipt("replied", told=True)
     client = app.test_client()
