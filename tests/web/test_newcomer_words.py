@@ -64,6 +64,37 @@ def text_of_html(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
+def test_in_wechat_the_tracking_page_offers_the_answer_as_an_image_not_print(app, make_receipt):
+    receipt = make_receipt("replied")
+    wechat = app.test_client()
+    page = wechat.get(f"/t/{receipt.token}", headers={"User-Agent": WECHAT}).get_data(as_text=True)
+    words = text_of_html(page)
+    assert "在浏览器打开" in words and "长按图片保存" in words
+    assert "请使用浏览器的“打印”" not in words and "使用浏览器的“打印”" not in words
+    image_url = re.search(r'href="(/t/[^"]+/answers/\d+\.png)"', page).group(1)
+    image = wechat.get(image_url, headers={"User-Agent": WECHAT})
+    assert image.status_code == 200 and image.mimetype == "image/png"
+    assert "no-store" in image.headers["Cache-Control"]
+    picture = Image.open(io.BytesIO(image.data))
+    assert picture.width == 640 and picture.height > 400  # the decision's four parts, each under its label
+    # The same page in another browser keeps its print advice, and is not WeChat's kept page.
+    other = app.test_client().get(f"/t/{receipt.token}", headers={"User-Agent": ANDROID}).get_data(as_text=True)
+    assert "在浏览器打开" not in other and "“打印”" in other and image_url in other
+
+
+def test_an_answer_image_is_only_of_an_answer_this_citizen_is_shown(app, make_receipt, session):
+    mine, other = make_receipt("replied"), make_receipt("replied")
+    client = app.test_client()
+    assert client.get(f"/t/{mine.token}/answers/{other.suggestion.replies[0].id}.png").status_code == 404
+    assert client.get(f"/t/{mine.token}/answers/{mine.suggestion.replies[0].id}.png").status_code == 200
+    assert client.get(f"/t/{'x' * 32}/answers/{mine.suggestion.replies[0].id}.png").status_code == 404
+    assert client.get("/track/case/answers/1.png").status_code == 404  # nothing looked up in this browser
+    master = make_receipt("accepted", kind="suggestion").suggestion
+    merged = make_receipt("merged", master=master)
+    reply = _answer(app, session, master)
+    assert client.get(f"/t/{merged.token}/answers/{reply.id}.png").status_code == 200  # the master's answer
+
+
 def test_a_published_decision_keeps_its_parts_labels(app, make_receipt, session):
     case = make_receipt("accepted", kind="complaint", publish=True).suggestion
     handler = signed_in(app, "yangming")
