@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from PIL import Image
 
-from qr.print_fonts import PrintFont, load_print_font
+from qr.print_fonts import PrintFont, font_missing, load_print_font
 from qr.print_image import layout_image
 from qr.print_layout import GREY, INK, RED, RULE, Item, Layout, Line, Text, fit_size, wrap
 
@@ -48,8 +48,9 @@ class AnswerCard:
 
 
 def drawable(font_path: str | None = None) -> bool:
-    """Whether this machine can draw an answer in Chinese (a CJK font is installed)."""
-    return not load_print_font(font_path).font_missing
+    """Whether this machine can draw an answer in Chinese (a CJK font is installed); asked on
+    every tracking page, so it only looks (loading the font logs its absence each time)."""
+    return not font_missing(font_path)
 
 
 def answer_layout(card: AnswerCard, font: PrintFont) -> Layout:

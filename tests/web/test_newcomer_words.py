@@ -15,7 +15,7 @@ from app.domain.policy import refusal
 from app.domain.workflow import Action, CaseState, Rating
 from app.models import Subscription, Suggestion, User
 from app.models_publication import Publication
-from tests.conftest import PLAIN_REPLY
+from tests.conftest import PLAIN_REPLY, hidden_fields
 from tests.web.helpers import text_of
 from tests.web.staff_helpers import CSRF_ANY, act, signed_in
 
@@ -89,6 +89,12 @@ def test_an_answer_image_is_only_of_an_answer_this_citizen_is_shown(app, make_re
     assert client.get(f"/t/{mine.token}/answers/{mine.suggestion.replies[0].id}.png").status_code == 200
     assert client.get(f"/t/{'x' * 32}/answers/{mine.suggestion.replies[0].id}.png").status_code == 404
     assert client.get("/track/case/answers/1.png").status_code == 404  # nothing looked up in this browser
+    form = hidden_fields(client.get("/track").get_data(as_text=True))
+    assert client.post("/track", data={**form, "code": mine.code, "pin": mine.pin}).status_code == 303
+    looked_up = client.get("/track/case").get_data(as_text=True)
+    assert f'href="/track/case/answers/{mine.suggestion.replies[0].id}.png"' in looked_up
+    assert client.get(f"/track/case/answers/{mine.suggestion.replies[0].id}.png").status_code == 200
+    assert client.get(f"/track/case/answers/{other.suggestion.replies[0].id}.png").status_code == 404
     master = make_receipt("accepted", kind="suggestion").suggestion
     merged = make_receipt("merged", master=master)
     reply = _answer(app, session, master)
