@@ -151,6 +151,14 @@ RE_REVIEW_REQUESTED = _l("Re-review requested")
 REVIEW_ANSWERED = {CaseState.REVIEW: _l("Review answered"), CaseState.RE_REVIEW: _l("Re-review answered")}
 
 
+def status_label(case) -> str:
+    """How a case's state reads to its citizen: a case answered under review is answered with the
+    review's (复查意见) or re-review's (复核意见) answer, as its timeline and SMS say."""
+    if case.status is CaseState.REPLIED and case.stage is not Stage.FIRST:
+        return REVIEW_ANSWERED[CaseState(case.stage.value)]
+    return STATUS[case.status]
+
+
 def event_label(event) -> str:
     """How an event reads on a timeline: a request after a review answer is a re-review (复核),
     and an answer given under review is the review's or re-review's."""
@@ -167,6 +175,6 @@ def init_app(app) -> None:
         STATUS_LABEL=STATUS, STATUS_PLAIN=STATUS_PLAIN, KIND_LABEL=KIND, CHANNEL_LABEL=CHANNEL, ROLE_LABEL=ROLE,
         ACTION_LABEL=ACTION, MESSAGE_LABEL=MESSAGE, RATING_LABEL=RATING, STAGE_REPLY_LABEL=STAGE_REPLY,
         STAGE_LETTER_LABEL=STAGE_LETTER, PUB_LABEL=PUBLICATION,
-        event_label=event_label,
+        event_label=event_label, status_label=status_label,
     )
     app.jinja_env.filters["grouped"] = codes.grouped  # a receipt code as printed: 7ZR-47X-K3D

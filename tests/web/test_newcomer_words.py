@@ -155,10 +155,12 @@ def test_a_merged_case_lists_no_similar_open_cases(app, make_receipt, session):
     assert "相似的未办结案件" not in page and "Merge this case into" not in page
 
 
-def test_a_review_answer_reads_as_the_reviews_on_the_timeline(app, make_receipt, session):
+def test_a_review_answer_reads_as_the_reviews_on_the_timeline_and_in_the_status(app, make_receipt, session):
     receipt = make_receipt("review", kind="suggestion")
     case = session.get(Suggestion, receipt.suggestion.id)
     _answer(app, session, case)
     page = app.test_client().get(f"/t/{receipt.token}").get_data(as_text=True)
     timeline = text_of_html(re.search(r'<section class="timeline">.*?</section>', page, re.S).group(0))
     assert "已作出复查意见" in timeline and timeline.count("已答复") == 1  # the first answer's, only
+    status = text_of_html(re.search(r'<section class="status">.*?</h2>', page, re.S).group(0))
+    assert status.split() == ["状态：", "已作出复查意见"]
