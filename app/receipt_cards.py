@@ -100,4 +100,9 @@ def _answer_png(card: AnswerCard, font_path: str | None) -> bytes:
 
 def answers_drawable() -> bool:
     """Whether answers can be offered as images here: not without a CJK font to draw them."""
-    return drawable(_font_path())
+    return _drawable(_font_path())
+
+
+@lru_cache(maxsize=8)  # every tracking page with an answer asks; a font is installed with a restart
+def _drawable(font_path: str | None) -> bool:
+    return drawable(font_path)
