@@ -48,7 +48,7 @@ def test_the_leads_approval_box_starts_with_the_handlers_reason_which_reaches_th
                message=HANDLERS_REASON).status_code == 303
     page = lead.get(f"/staff/cases/{receipt.suggestion.id}").get_data(as_text=True)
     assert _extend_box(page) == HANDLERS_REASON
-    assert "已填入经办人申请延期的理由" in text_of_html(page)
+    assert "已填入承办人申请延期的理由" in text_of_html(page)
     # The lead sends the box as it stands (a browser sends the textarea's text): the citizen reads it.
     assert act(lead, receipt.suggestion.id, "extend", days="20", message=_extend_box(page)).status_code == 303
     assert HANDLERS_REASON in text_of(app.test_client().get(f"/t/{receipt.token}"))
@@ -57,7 +57,7 @@ def test_the_leads_approval_box_starts_with_the_handlers_reason_which_reaches_th
 def test_a_lead_deciding_alone_gets_an_empty_box(app, make_receipt):
     receipt = make_receipt("accepted")
     page = signed_in(app, "yangming-lead").get(f"/staff/cases/{receipt.suggestion.id}").get_data(as_text=True)
-    assert _extend_box(page) == "" and "已填入经办人" not in page
+    assert _extend_box(page) == "" and "已填入承办人" not in page
 
 
 def text_of_html(html: str) -> str:
