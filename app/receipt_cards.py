@@ -1,7 +1,9 @@
-"""The receipt card's words in the reader's language, for the citizen's image and the staff's slip.
+"""The cards' words in the reader's language: the receipt card, for the citizen's image and the
+staff's slip, and the answer card, an answer as an image the citizen can keep.
 
-qr/receipt_card.py draws the card and knows no Babel; here its words are chosen once, so the
-image a citizen saves from WeChat and the slip the counter prints say the same things.
+qr/receipt_card.py and qr/answer_card.py draw the cards and know no Babel; here their words are
+chosen once, so the image a citizen saves from WeChat and the slip the counter prints say the
+same things, and an answer's image names its parts as the tracking page does.
 """
 from functools import lru_cache
 
@@ -9,8 +11,10 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from app.core.i18n import last_day, local_date, page_language
+from app.core.labels import DECISION_PART, STAGE_REPLY
 from app.domain import codes
-from app.models import Suggestion
+from app.models import Reply, Suggestion
+from qr.answer_card import AnswerCard, answer_png, drawable
 from qr.print_layout import display_url
 from qr.receipt_card import ReceiptCard, receipt_pdf, receipt_png, receipt_png_size
 
@@ -64,3 +68,41 @@ def card_pdf(card: ReceiptCard) -> bytes:
 
 def _font_path() -> str | None:
     return current_app.config.get("YIMA_CJK_FONT")
+
+
+def answer_card(case: Suggestion, reply: Reply) -> AnswerCard:
+    """The card of one answer `case`'s citizen is shown (their own, or the one of the case theirs
+    was merged into), under their own receipt code, never the other case's."""
+    lang = page_language()
+    parts: tuple[tuple[str, str], ...] = ((("", reply.body),) if not reply.is_decision else tuple(
+        (str(_("Your claim") if part == "claim" and reply.suggestion_id == case.id else label),
+         getattr(reply, part)) for part, label in DECISION_PART.items()))
+    lookup = display_url(current_app.config["PUBLIC_BASE_URL"] + "/track")
+    return AnswerCard(
+        title=_("Yima · Answer"),
+        heading=f"{STAGE_REPLY[reply.stage]} · {reply.unit.display_name(lang)} · {local_date(reply.at)}",
+        code_line=_("Receipt code %(code)s", code=codes.grouped(case.receipt_code)), parts=parts,
+        footer=_("You can follow your matter at %(url)s with the receipt code and the PIN on your receipt.",
+                 url=lookup),
+        cut_note=_("The answer goes on: read all of it on the tracking page."),
+    )
+
+
+def answer_card_png(card: AnswerCard) -> bytes:
+    """The answer card as a PNG; kept by each worker (an answer never changes once given)."""
+    return _answer_png(card, _font_path())
+
+
+@lru_cache(maxsize=32)
+def _answer_png(card: AnswerCard, font_path: str | None) -> bytes:
+    return answer_png(card, font_path=font_path)
+
+
+def answers_drawable() -> bool:
+    """Whether answers can be offered as images here: not without a CJK font to draw them."""
+    return _drawable(_font_path())
+
+
+@lru_cache(maxsize=8)  # every tracking page with an answer asks; a font is installed with a restart
+def _drawable(font_path: str | None) -> bool:
+    return drawable(font_path)

@@ -99,7 +99,9 @@ def stop(token):
     case = _case(token)
     if not StopForm().validate():
         return render_tracking(case, token, status=400)
-    if subscriptions.stop(db.session, case.id, utcnow()):
+    if not subscriptions.more_to_come(case):  # a page opened before the case finished
+        flash(_("This case is finished: no more SMS will come about it."), "success")
+    elif subscriptions.stop(db.session, case.id, utcnow()):
         db.session.commit()
         flash(_("SMS updates about this case are stopped. This page still shows every step."), "success")
     else:

@@ -6,7 +6,7 @@ case but for its CSRF token and PIN. Each worker renders such a page once, with 
 where each per-visitor value goes, keeps it for PAGE_CACHE_SECONDS and fills the markers
 on every request: a few string joins instead of a form, a template and their queries.
 
-What a page shows goes into its key (the language and the elder-friendly mode too); whatever changes within a key's
+What a page shows goes into its key (the language, the elder-friendly mode and WeChat too); whatever changes within a key's
 lifetime (a renamed unit) shows after at most PAGE_CACHE_SECONDS. Pages with a flashed
 message, and forms with errors, are always rendered in full.
 """
@@ -19,7 +19,7 @@ from collections.abc import Callable, Hashable
 from flask import current_app, request, session
 from flask_wtf.csrf import generate_csrf
 
-from app.core.display import elder_on
+from app.core.display import elder_on, in_wechat
 from app.core.i18n import page_language
 
 MAX_PAGES = 1000  # per worker: about 10 MB of pages
@@ -89,9 +89,10 @@ class PageCache:
 
 
 def _key(key: Hashable) -> Hashable:
-    # A page is per language and per mode (the elder-friendly one is another page), and has a
+    # A page is per language and per mode (the elder-friendly one is another page), per browser
+    # kind (WeChat's has no print menu: the page says how to keep an answer there), and has a
     # CSRF field only while CSRF protection is on.
-    return key, page_language(), elder_on(), current_app.config["WTF_CSRF_ENABLED"]
+    return key, page_language(), elder_on(), in_wechat(), current_app.config["WTF_CSRF_ENABLED"]
 
 
 def usable(query_in_key: bool = False) -> bool:

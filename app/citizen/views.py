@@ -246,7 +246,7 @@ def render_tracking(case: Suggestion, token, forms=None, status: int = 200, pin=
         review_form=forms.get("review") or ReviewForm(formdata=None),
         follow_form=forms.get("follow-up") or FollowUpForm(formdata=None),
         stop_form=forms.get("stop") or StopForm(formdata=None),
-        told=subscriptions.is_told(db.session, case),
+        told=subscriptions.still_told(db.session, case),
         stop_url=url_for("citizen.feedback.stop", **({"token": token} if token else {})),
         now=now, may=may, review_answer_days=cl.review_answer_days,
         files=uploads.citizen_files(db.session, case), file_url=citizen_file_url(token),

@@ -42,6 +42,12 @@ def elder_on() -> bool:
     return request.cookies.get(COOKIE) == "1"
 
 
+def in_wechat() -> bool:
+    """Whether this page is shown in WeChat's own browser, which has no print menu: the page then
+    says how to keep an answer there (its User-Agent names "MicroMessenger")."""
+    return "MicroMessenger" in request.headers.get("User-Agent", "")
+
+
 def asked() -> bool:
     """Whether this POST asks only to show its form again (another language or mode), not to
     send it; a mode asked for is applied to this page and remembered."""
@@ -111,5 +117,6 @@ def init_app(app) -> None:
     app.add_url_rule("/display", "display", csrf.exempt(switch), methods=["POST"])
     app.after_request(_remember)
     app.jinja_env.globals["elder_on"] = elder_on
+    app.jinja_env.globals["in_wechat"] = in_wechat
     app.jinja_env.globals["mode_offered"] = offered
     app.jinja_env.globals["page_here"] = here

@@ -1,5 +1,6 @@
 """Words for the domain's enums, in the page's language (lazy, resolved at render time)."""
-from flask_babel import lazy_gettext as _l
+from flask import current_app
+from flask_babel import force_locale, gettext as _, lazy_gettext as _l
 
 from app.domain import codes
 from app.domain.publication import PubState
@@ -119,6 +120,17 @@ STAGE_LETTER = {
     Stage.RE_REVIEW: _l("Re-review decision (复核意见书)"),
 }
 
+# The parts of a complaint's written decision, as the reply, the letter and the public board name them.
+DECISION_PART = {"claim": _l("The claim"), "facts": _l("Facts found"), "decision": _l("Decision"), "basis": _l("Basis")}
+
+
+def decision_heads() -> dict[str, str]:
+    """Each decision part's head ("信访事项：") in the default language: a published answer is
+    one text for every reader of the board (app/services/publications.py answer_text)."""
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        return {part: _("%(part)s: %(text)s", part=label, text="") for part, label in DECISION_PART.items()}
+
+
 STAGE_REPLY = {
     Stage.FIRST: _l("Reply"),
     Stage.REVIEW: _l("Review answer"),
@@ -135,12 +147,25 @@ PUBLICATION = {
 
 
 RE_REVIEW_REQUESTED = _l("Re-review requested")
+# A review's answer on a timeline is that review's (复查意见, 复核意见), not a plain "Replied".
+REVIEW_ANSWERED = {CaseState.REVIEW: _l("Review answered"), CaseState.RE_REVIEW: _l("Re-review answered")}
+
+
+def status_label(case) -> str:
+    """How a case's state reads to its citizen: a case answered under review is answered with the
+    review's (复查意见) or re-review's (复核意见) answer, as its timeline and SMS say."""
+    if case.status is CaseState.REPLIED and case.stage is not Stage.FIRST:
+        return REVIEW_ANSWERED[CaseState(case.stage.value)]
+    return STATUS[case.status]
 
 
 def event_label(event) -> str:
-    """How an event reads on a timeline: a request after a review answer is a re-review (复核)."""
+    """How an event reads on a timeline: a request after a review answer is a re-review (复核),
+    and an answer given under review is the review's or re-review's."""
     if event.action is Action.REQUEST_REVIEW and event.to_status is CaseState.RE_REVIEW:
         return RE_REVIEW_REQUESTED
+    if event.action is Action.REPLY and event.from_status in REVIEW_ANSWERED:
+        return REVIEW_ANSWERED[event.from_status]
     return EVENT[event.action]
 
 
@@ -150,6 +175,6 @@ def init_app(app) -> None:
         STATUS_LABEL=STATUS, STATUS_PLAIN=STATUS_PLAIN, KIND_LABEL=KIND, CHANNEL_LABEL=CHANNEL, ROLE_LABEL=ROLE,
         ACTION_LABEL=ACTION, MESSAGE_LABEL=MESSAGE, RATING_LABEL=RATING, STAGE_REPLY_LABEL=STAGE_REPLY,
         STAGE_LETTER_LABEL=STAGE_LETTER, PUB_LABEL=PUBLICATION,
-        event_label=event_label,
+        event_label=event_label, status_label=status_label,
     )
     app.jinja_env.filters["grouped"] = codes.grouped  # a receipt code as printed: 7ZR-47X-K3D

@@ -16,6 +16,7 @@ from typing import NamedTuple, Optional
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from app.core.labels import decision_heads
 from app.domain import codes
 from app.domain.deadlines import Clocks
 from app.domain.workflow import Channel, Kind, Rating
@@ -126,7 +127,7 @@ def publish(days, at, actor):
 
 
 def _propose(session, case, actor, now, clocks):
-    return publications.propose(session, case, actor, now, clocks)
+    return publications.propose(session, case, actor, now, clocks, decision_heads())
 
 
 def _publish(session, case, actor, now, clocks):

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from app.domain.workflow import Action
+from app.domain.workflow import Action, CaseState, Stage
 
 # The citizen's SMS, by the step that causes it (each one a public event on their timeline).
 CITIZEN_TOPICS: dict[Action, str] = {
@@ -36,6 +36,60 @@ UNIT_TOPICS: dict[Action, str] = {
     Action.FOLLOW_UP: "follow_up_in",  # the citizen added a message: the holder should read it
     Action.FLAG_OVERDUE: "overdue",
 }
+
+# A review's steps name the one that applies (复查 after a first answer, 复核 after a review
+# answer), and a review's answer is told as that review's answer: by the case's stage after the step.
+STAGED_TOPICS: dict[tuple[str, Stage], str] = {
+    ("review_requested", Stage.RE_REVIEW): "re_review_requested",
+    ("replied", Stage.REVIEW): "review_replied",
+    ("replied", Stage.RE_REVIEW): "re_review_replied",
+    ("review_in", Stage.RE_REVIEW): "re_review_in",
+}
+# A staged topic's plain one, whose approved SMS template (app/notify/tencent.py) takes the
+# same values in the same order: used where a county has not yet approved the staged one.
+BASE_TOPIC = {staged: plain for (plain, _stage), staged in STAGED_TOPICS.items()}
+# Every topic a citizen's SMS, or a unit's message, may be on.
+ALL_CITIZEN_TOPICS = frozenset(CITIZEN_TOPICS.values()) | {
+    staged for staged, plain in BASE_TOPIC.items() if plain in CITIZEN_TOPICS.values()}
+ALL_UNIT_TOPICS = frozenset(UNIT_TOPICS.values()) | {
+    staged for staged, plain in BASE_TOPIC.items() if plain in UNIT_TOPICS.values()}
+
+
+def citizen_topic(action: Action, stage: Stage) -> str | None:
+    """The citizen's SMS a step causes, named for the case's `stage` after it; None if none."""
+    topic = CITIZEN_TOPICS.get(action)
+    return STAGED_TOPICS.get((topic, stage), topic) if topic else None
+
+
+def unit_topic(action: Action, stage: Stage) -> str | None:
+    """The unit's message a step causes, named for the case's `stage` after it; None if none."""
+    topic = UNIT_TOPICS.get(action)
+    return STAGED_TOPICS.get((topic, stage), topic) if topic else None
+
+
+# After these no step can follow, so no SMS can come: a closed case is rated or its window is
+# over, a rejected one has its reason (the citizen may file again, as a new case).
+FINISHED = frozenset({CaseState.CLOSED, CaseState.REJECTED})
+
+
+def more_to_tell(status: CaseState, master_status: CaseState | None = None) -> bool:
+    """Whether a citizen may still get an SMS about a case in `status`: not once it is finished,
+    nor, for a case merged into another (`master_status`), once that one is."""
+    if status is CaseState.MERGED and master_status is not None:
+        return master_status not in FINISHED
+    return status not in FINISHED
+
+
+# A sentence's closing marks, Chinese and Latin: the SMS's own sentence brings its own.
+_CLOSING = "。．.，,；;：:！!？?、 \t"
+
+
+def quoted(text: str, most: int) -> str:
+    """Staff's words (a reason) as an SMS quotes them inside its own sentence: on one line, cut
+    at `most` characters, without the closing mark that would double the sentence's ("。。")."""
+    text = " ".join((text or "").split()).rstrip(_CLOSING)
+    return text if len(text) <= most else text[:most - 1].rstrip(_CLOSING) + "…"
+
 
 # Told without a step: by the sweep (once per deadline), the digest (once a day), an admin.
 DUE_SOON, DIGEST, TEST = "due_soon", "digest", "test"

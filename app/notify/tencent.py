@@ -5,8 +5,10 @@ A Tencent SMS is an approved template filled with an ordered list of parameters,
 county approves one template per topic (its text is the Chinese message of app/notify/texts.py
 with {1}, {2} ... where TEMPLATE_PARAMS puts the values) and names them in
 YIMA_TENCENT_SMS_TEMPLATES ("receipt=123,accepted=456"; "receipt.en=789" for those who filed
-in English, else they get the Chinese template). The outbox key rides in SessionContext,
-which Tencent hands back in its status reports, so a repeat can be told from a new message.
+in English, else they get the Chinese template; a review's topic, "review_replied" say, takes
+its plain topic's template, "replied", until the county approves its own). The outbox key
+rides in SessionContext, which Tencent hands back in its status reports, so a repeat can be
+told from a new message.
 """
 import json
 import re
@@ -20,6 +22,7 @@ from tencentcloud.common.profile.http_profile import HttpProfile
 from tencentcloud.sms.v20210111 import models, sms_client
 
 from app.domain import phones
+from app.domain.tellings import BASE_TOPIC
 from app.models import OutboxMessage
 from app.notify.delivery import Undelivered, resolve
 from app.notify.settings import settings_reach
@@ -36,6 +39,9 @@ TEMPLATE_PARAMS: dict[str, tuple[str, ...]] = {
     "replied": ("code", "date", "link"),
     "merged": ("code", "link"),
     "review_requested": ("code", "unit", "date", "link"),
+    "re_review_requested": ("code", "unit", "date", "link"),
+    "review_replied": ("code", "date", "link"),
+    "re_review_replied": ("code", "date", "link"),
     "closed": ("code", "link"),
 }
 
@@ -55,10 +61,13 @@ def templates(setting: str) -> dict[str, str]:
 
 
 def template_of(message: OutboxMessage, setting: str) -> str:
-    """The template id for a message: its topic's in its language, else its topic's."""
+    """The template id for a message: its topic's in its language, else its topic's; then the
+    same for its plain topic (a review's answer sent on the "replied" template)."""
     known = templates(setting)
     language = (message.language or "").split("_")[0]
-    template_id = known.get(f"{message.topic}.{language}") or known.get(message.topic)
+    topics = [message.topic] + ([BASE_TOPIC[message.topic]] if message.topic in BASE_TOPIC else [])
+    template_id = next((known[name] for topic in topics for name in (f"{topic}.{language}", topic)
+                        if name in known), None)
     if template_id is None:
         raise Undelivered(f"no Tencent SMS template for topic {message.topic!r}: add it to YIMA_TENCENT_SMS_TEMPLATES")
     return template_id

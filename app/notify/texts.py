@@ -19,9 +19,14 @@ def _citizen_words(topic: str) -> str:
         "returned": _("Your case %(code)s went back to the dispatch centre, to find the unit responsible. %(link)s"),
         "extended": _("The answer to your case %(code)s is now due by %(date)s: %(reason)s. %(link)s"),
         "replied": _("Your case %(code)s has an answer. Read it, and rate it by %(date)s: %(link)s"),
+        "review_replied": _("Your case %(code)s has the review answer. Read it, and rate it by %(date)s: %(link)s"),
+        "re_review_replied": _("Your case %(code)s has the final re-review answer. "
+                               "Read it, and rate it by %(date)s: %(link)s"),
         "merged": _("Your case %(code)s is handled with a similar case; its answer will reach you. %(link)s"),
         "review_requested": _("Your request for review of case %(code)s went to %(unit)s; "
                               "the answer is due by %(date)s. %(link)s"),
+        "re_review_requested": _("Your request for re-review of case %(code)s went to %(unit)s; "
+                                 "the answer is due by %(date)s. %(link)s"),
         "closed": _("Your case %(code)s is closed. Thank you for telling us. %(link)s"),
     }[topic]
 
@@ -33,6 +38,7 @@ def _unit_title(topic: str) -> str:
         "returned_in": _("Case returned: route it again"),
         "report_in": _("Report or accusation to accept"),
         "review_in": _("Request for review"),
+        "re_review_in": _("Request for re-review"),
         "urged": _("Urged by a supervisor"),
         "follow_up_in": _("The citizen added a message"),
         "due_soon": _("Due soon"),

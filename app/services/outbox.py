@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from app.core.sealed import unseal
 from app.domain import codes
 from app.domain.deadlines import Calendar, last_day
-from app.domain.tellings import CITIZEN_TOPICS, UNIT_TOPICS, QuietHours
+from app.domain.tellings import QuietHours, citizen_topic, quoted, unit_topic
 from app.domain.workflow import OWN_CITIZEN_ACTIONS, Action, CaseState
 from app.models import OrgUnit, OutboxMessage, Subscription, Suggestion, UnitChannel
 from app.services.announce import Step
@@ -66,7 +66,7 @@ def tell_steps(session: Session, steps: list[Step], texts: Texts, settings: Sett
 
 
 def _tell_citizens(session, case, step: Step, texts, settings, now) -> int:
-    topic = CITIZEN_TOPICS.get(step.action)
+    topic = citizen_topic(step.action, case.stage)
     if topic is None or not step.public:
         return 0
     if step.action is Action.MERGE and case.joined_at is not None:
@@ -129,16 +129,11 @@ def _citizen_values(session, case: Suggestion, about: Suggestion, step: Step, se
     unit = session.get(OrgUnit, step.to_unit_id) if step.to_unit_id else about.unit
     values = {"code": codes.grouped(case.receipt_code),
               "unit": unit.display_name("en" if case.language == "en" else "zh") if unit else "",
-              "reason": _short(step.message)}
+              "reason": quoted(step.message, REASON_CHARS)}
     due = getattr(about, DATE_OF[step.action]) if step.action in DATE_OF else None
     if due is not None:
         values["date"] = last_day(due, settings.calendar).isoformat()
     return values
-
-
-def _short(text: str) -> str:
-    text = " ".join((text or "").split())
-    return text if len(text) <= REASON_CHARS else text[:REASON_CHARS - 1] + "…"
 
 
 def told_unit_id(session, case: Suggestion, unit_id: Optional[int]) -> int:
@@ -150,7 +145,7 @@ def told_unit_id(session, case: Suggestion, unit_id: Optional[int]) -> int:
 
 
 def _tell_unit(session, case, step: Step, texts, settings, now, channels: "UnitChannels") -> int:
-    topic = UNIT_TOPICS.get(step.action)
+    topic = unit_topic(step.action, case.stage)
     if topic is None or (step.action is Action.SUBMIT and case.joined_at is not None):
         return 0  # a case joined as it was filed lands on nobody's desk: its master is there
     unit_id = told_unit_id(session, case, step.to_unit_id)

@@ -3,8 +3,10 @@ redacted beside the original by the unit's lead, edited, approved or declined; t
 click. Who may take each step is app/domain/policy.py's publication_refusal(); every step but
 the proposal is audited (app/services/audit.py), the proposal too, and none commits."""
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Optional
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, object_session
@@ -38,11 +40,17 @@ def _person(display_name: str) -> str:
     return words[-1] if words else ""
 
 
-def answer_text(reply) -> str:
-    """A reply as one text: its body, or a complaint decision's parts one after another."""
+DECISION_PARTS = ("claim", "facts", "decision", "basis")  # a complaint's written decision (Art. 32)
+
+
+def answer_text(reply, heads: Optional[Mapping[str, str]] = None) -> str:
+    """A reply as one text: its body, or a complaint decision's parts one a line, each after its
+    head from `heads` ("信访事项：", by part: app/core/labels.py decision_heads()), so the
+    published answer still says which is the claim, the facts, the decision and the basis."""
     if not reply.is_decision:
         return reply.body
-    return "\n".join(part for part in (reply.claim, reply.facts, reply.decision, reply.basis) if part)
+    heads = heads or {}
+    return "\n".join(heads.get(part, "") + getattr(reply, part) for part in DECISION_PARTS if getattr(reply, part))
 
 
 @dataclass(frozen=True)
@@ -55,10 +63,10 @@ class Draft:
     answer_redacted: Redacted
 
 
-def draft_of(case: Suggestion) -> Draft:
+def draft_of(case: Suggestion, heads: Optional[Mapping[str, str]] = None) -> Draft:
     """The case's question and latest answer, original and redacted (the citizen's own name and
-    the names of the staff of the case masked too)."""
-    answer = answer_text(case.replies[-1]) if case.replies else ""
+    the names of the staff of the case masked too); `heads` name a decision's parts."""
+    answer = answer_text(case.replies[-1], heads) if case.replies else ""
     names = staff_names(case)
     return Draft(case.text, answer, redact(case.text, case.citizen_name, names),
                  redact(answer, case.citizen_name, names))
@@ -70,13 +78,15 @@ def _check(actor, case, step: PubStep, found) -> None:
         raise Refused(reason)
 
 
-def propose(session: Session, case: Suggestion, actor: User, now: datetime, clocks: Clocks) -> Publication:
-    """Propose the case's answer for publication: its texts redacted, waiting for the lead."""
+def propose(session: Session, case: Suggestion, actor: User, now: datetime, clocks: Clocks,
+            heads: Optional[Mapping[str, str]] = None) -> Publication:
+    """Propose the case's answer for publication: its texts redacted, waiting for the lead; a
+    decision's parts named by `heads` in the board's language (the views pass decision_heads())."""
     found = case.publication
     _check(actor, case, PubStep.PROPOSE, found)
     if not case.replies:
         raise Refused("pub_state")
-    reply, texts = case.replies[-1], draft_of(case)
+    reply, texts = case.replies[-1], draft_of(case, heads)
     filed = clocks.calendar.local_date(case.created_at)
     replied = clocks.calendar.local_date(reply.at)
     values = dict(status=PubState.PROPOSED.value, question=texts.question_redacted.text,

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.domain import similarity
-from app.domain.workflow import OPEN_STATES
+from app.domain.workflow import OPEN_STATES, CaseState
 from app.models import CaseSignature, Poster, Suggestion, User
 from app.services.access import case_scope
 
@@ -118,7 +118,10 @@ def _citizens_candidates(near: tuple[str, ...], excluding: bool) -> sa.Select:
 
 def similar_to_case(session: Session, case: Suggestion, actor: User, now: datetime,
                     limit: int = 5) -> list[tuple[Suggestion, Match]]:
-    """The open cases in `actor`'s scope most like `case` (for its staff page), best first."""
+    """The open cases in `actor`'s scope most like `case` (for its staff page), best first; none
+    for a case merged into another (or joined, 附议): it is handled there, whose page lists them."""
+    if case.status is CaseState.MERGED:
+        return []
     matches = similar_open_cases(session, case.text, now, poster_id=case.poster_id, category_id=case.category_id,
                                  location=case.location, actor=actor, exclude_id=case.id, limit=limit)
     if not matches:

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from app.core.sealed import seal
 from app.domain import phones
+from app.domain.tellings import more_to_tell
 from app.models import Subscription, Suggestion
 
 
@@ -38,3 +39,15 @@ def is_told(session: Session, case: Suggestion) -> bool:
         return False  # first: most citizens give no mobile, and then no read is needed
     subscription = session.get(Subscription, case.id)
     return subscription is not None and subscription.stopped_at is None
+
+
+def more_to_come(case: Suggestion) -> bool:
+    """Whether an SMS about `case` may still come (app/domain/tellings.py more_to_tell): a
+    finished case offers no "stop", and a stop posted anyway changes nothing."""
+    master = case.merged_into
+    return more_to_tell(case.status, master.status if master is not None else None)
+
+
+def still_told(session: Session, case: Suggestion) -> bool:
+    """Whether the citizen of `case` gets SMS about it now and may yet get another."""
+    return more_to_come(case) and is_told(session, case)

@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from app import services
 from app.config import clocks
+from app.core.labels import decision_heads
 from app.domain.workflow import Action
 from app.core.extensions import db
 from app.services import directory, publications
@@ -95,7 +96,7 @@ def take(action: Action, case, form: CaseActionForm, now, version: int):
     if action is Action.REPLY:
         reply = services.reply_to_case(s, case, me, now, cl, _reply_text(form), version)
         if form.propose.data:
-            publications.propose(s, case, me, now, cl)
+            publications.propose(s, case, me, now, cl, decision_heads())
         return reply
     if action is Action.REQUEST_EXTENSION:
         return services.request_extension(s, case, me, now, cl, form.days.data, text, version)

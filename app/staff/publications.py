@@ -10,6 +10,7 @@ from app import services
 from app.config import clocks
 from app.core.db import utcnow
 from app.core.extensions import db
+from app.core.labels import decision_heads
 from app.domain.policy import Area, PubStep, publication_refusal
 from app.services import publications
 from app.staff import actions
@@ -46,7 +47,7 @@ def render_publication(found, form=None, status: int = 200):
         form = PublicationForm(question=found.question, answer=found.answer)
     original = services.can_see(db.session, current_user, found.case)
     return render_template("staff/publication.html", pub=found, form=form, may=may, PubStep=PubStep,
-                           draft=publications.draft_of(found.case) if original else None), status
+                           draft=publications.draft_of(found.case, decision_heads()) if original else None), status
 
 
 @bp.get("/publications/<int:publication_id>", endpoint="show")

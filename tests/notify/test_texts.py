@@ -2,7 +2,7 @@
 placeholder left unfilled, the values in their place."""
 import pytest
 
-from app.domain.tellings import CITIZEN_TOPICS, DUE_SOON, TEST, UNIT_TOPICS
+from app.domain.tellings import ALL_CITIZEN_TOPICS, ALL_UNIT_TOPICS, DUE_SOON, TEST
 from app.notify.texts import BabelTexts
 
 VALUES = {"code": "7ZR-47X-K3D", "link": "https://yima.example.gov.cn/t/abc", "unit": "阳明街道",
@@ -12,7 +12,7 @@ UNIT_VALUES = {"code": "7ZR-47X-K3D", "kind": "complaint", "category": "城市�
 
 
 @pytest.mark.parametrize("language", ["zh_Hans_CN", "en"])
-@pytest.mark.parametrize("topic", sorted(set(CITIZEN_TOPICS.values())))
+@pytest.mark.parametrize("topic", sorted(ALL_CITIZEN_TOPICS))
 def test_each_citizen_sms_names_the_code_and_the_link(app, topic, language):
     with app.app_context():
         text = BabelTexts().citizen(topic, language, VALUES)
@@ -22,7 +22,7 @@ def test_each_citizen_sms_names_the_code_and_the_link(app, topic, language):
     assert len(text) <= 140  # two SMS parts at most, with the link
 
 
-@pytest.mark.parametrize("topic", sorted(set(UNIT_TOPICS.values()) | {DUE_SOON, TEST}))
+@pytest.mark.parametrize("topic", sorted(ALL_UNIT_TOPICS | {DUE_SOON, TEST}))
 def test_each_unit_message_is_chinese_markdown_with_the_case_link(app, topic):
     with app.app_context():
         subject, body = BabelTexts().unit(topic, UNIT_VALUES)
