@@ -1,6 +1,8 @@
 """`/staff/outbox`: administrators see every queued message, its status and last error, and
 send a dead one again (audited). Phones show masked and tracking links without their token:
 the page is read over shoulders, and a token opens the citizen's case."""
+import re
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -9,7 +11,7 @@ from flask_login import current_user
 from app.core.bounds import check_int
 from app.core.db import utcnow
 from app.core.extensions import db
-from app.core.i18n import page_language
+from app.core.i18n import local_datetime, page_language
 from app.core.logs import redact
 from app.domain import phones
 from app.domain.policy import Area
@@ -23,15 +25,52 @@ bp = Blueprint("outbox", __name__)
 DEFAULT_SIZE = 50
 STATUS_LABEL = {"pending": _l("Waiting"), "sent": _l("Sent"), "dead": _l("Failed (dead)"),
                 "skipped": _l("Not sent")}
+# What each topic tells, as an administrator reads it (app/domain/tellings.py names them); a
+# unit's topics are its messages' own titles (app/notify/texts.py), so both read the same.
+TOPIC_LABEL = {
+    "receipt": _l("Receipt (code and tracking link)"), "accepted": _l("Case accepted"),
+    "rejected": _l("Not accepted"), "forwarded": _l("Passed to another unit"),
+    "returned": _l("Back to the dispatch centre"), "extended": _l("Deadline extended"),
+    "replied": _l("Answer sent"), "review_replied": _l("Review answered"),
+    "re_review_replied": _l("Re-review answered"), "merged": _l("Handled with a similar case"),
+    "review_requested": _l("Request for review"), "re_review_requested": _l("Request for re-review"),
+    "closed": _l("Closed"), "digest": _l("Daily digest"),
+    "new_case": _l("New case to accept"), "forwarded_in": _l("Case forwarded to you"),
+    "returned_in": _l("Case returned: route it again"), "report_in": _l("Report or accusation to accept"),
+    "review_in": _l("Request for review"), "re_review_in": _l("Request for re-review"),
+    "urged": _l("Urged by a supervisor"), "follow_up_in": _l("The citizen added a message"),
+    "due_soon": _l("Due soon"), "overdue": _l("Overdue"), "test": _l("Test message from Yima"),
+}
+TRANSPORT_LABEL = {"sms": _l("SMS"), "dingtalk": _l("DingTalk"), "wecom": _l("WeCom"), "email": _l("E-mail")}
+_LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]*)\)")
+_MARKS = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?)|\*\*|__|`", re.MULTILINE)
+
+
+def plain(markdown: str) -> str:
+    """A robot's or an e-mail's Markdown as the words a reader sees: no #, ** or > marks, a link
+    as its text and its address."""
+    return _MARKS.sub("", _LINK.sub(lambda m: f"{m.group(1)} ({m.group(2)})" if m.group(2) else m.group(1),
+                                    markdown))
+
+
+def waiting(message: OutboxMessage, now) -> str:
+    """Why a waiting message has not gone yet, and until when (local time); empty if it is due."""
+    if message.status != "pending" or message.not_before is None or message.not_before <= now:
+        return ""
+    until = local_datetime(message.not_before, "MM-dd HH:mm")
+    if message.attempts:
+        return _("next try at %(time)s", time=until)
+    return _("held for quiet hours until %(time)s", time=until)
 
 
 def recipient(message: OutboxMessage, lang: str) -> str:
     """Whom a message goes to as this page shows it: a masked phone, or a unit's channel kind."""
     if message.transport == "sms":
         return phones.masked(message.phone) or "—"
+    kind = TRANSPORT_LABEL.get(message.transport, message.transport)
     if message.channel is None:  # the channel was removed since
-        return f"— · {message.transport}"
-    return f"{message.channel.unit.display_name(lang)} · {message.channel.kind}"
+        return f"— · {kind}"
+    return f"{message.channel.unit.display_name(lang)} · {kind}"
 
 
 def shown(text: str | None) -> str:
@@ -51,9 +90,12 @@ def index():
     before = check_int(request.args.get("before", type=int))
     page = list_messages(db.session, status or None, size, before)
     lang = page_language()
-    rows = [(m, recipient(m, lang), shown(m.subject), shown(m.body), shown(m.last_error)) for m in page.messages]
+    now = utcnow()
+    rows = [(m, recipient(m, lang), shown(m.subject), shown(m.body if m.transport == "sms" else plain(m.body)),
+             shown(m.last_error), waiting(m, now)) for m in page.messages]
     return render_template("staff/outbox.html", rows=rows, status=status, size=size, sizes=PAGE_SIZES,
-                           states=OutboxMessage.STATES, status_label=STATUS_LABEL, older_than=page.older_than,
+                           states=OutboxMessage.STATES, status_label=STATUS_LABEL, topic_label=TOPIC_LABEL,
+                           transport_label=TRANSPORT_LABEL, older_than=page.older_than,
                            first_page=before is None)
 
 

@@ -2,6 +2,7 @@
 their token, a status filter and a page size; a dead message sent again, audited; nobody but
 an administrator opens it."""
 import re
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
@@ -39,9 +40,10 @@ def test_the_admin_sees_each_message_with_the_phone_masked_and_no_token(app, mak
     text = text_of(page)
     assert "138****5678" in text and "/t/…" in text and receipt.code in text  # the SMS, its code kept
     recipients = re.findall(r'class="recipient">([^<]+)<', html)
-    assert sorted(recipients) == ["138****5678", "Yangming Subdistrict · dingtalk"]  # a robot: its unit and kind
+    assert sorted(recipients) == ["138****5678", "Yangming Subdistrict · DingTalk"]  # a robot: its unit and kind
     assert "127.0.0.1:9/robot" not in html  # never the robot's URL
-    assert "receipt" in text and "new_case" in text and "Waiting" in text
+    assert "Receipt (code and tracking link)" in text and "New case to accept" in text and "Waiting" in text
+    assert "new_case" not in text and "#" not in text  # no internal keys, no Markdown marks
     assert 'href="/staff/outbox"' in html  # the nav links here for an admin
 
 
@@ -122,3 +124,21 @@ def test_nobody_but_an_admin_opens_the_outbox(app, make_receipt, session):
     session.rollback()
     assert session.get(OutboxMessage, dead_id).status == "dead"
     assert app.test_client().get("/staff/outbox").status_code in (302, 401)  # signed out: to the sign-in
+
+
+def test_a_message_held_for_quiet_hours_says_until_when(app, make_receipt, session):
+    """A citizen's SMS on a step at night waits for the morning: the page says so, with the time."""
+    from datetime import timedelta
+
+    make_receipt(told=True)
+    session.rollback()
+    message = session.scalars(sa.select(OutboxMessage).where(OutboxMessage.transport == "sms")).first()
+    held = utcnow().replace(second=0, microsecond=0) + timedelta(hours=9)
+    until = held.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%m-%d %H:%M")
+    message_id, message.not_before = message.id, held
+    session.commit()
+    admin = signed_in(app, "admin")
+    assert f"夜间免打扰，将于 {until} 发送" in text_of(admin.get("/staff/outbox"))
+    session.execute(sa.update(OutboxMessage).where(OutboxMessage.id == message_id).values(attempts=2))
+    session.commit()
+    assert f"将于 {until} 重试" in text_of(admin.get("/staff/outbox"))
