@@ -122,3 +122,15 @@ def test_nobody_but_an_admin_opens_the_outbox(app, make_receipt, session):
     session.rollback()
     assert session.get(OutboxMessage, dead_id).status == "dead"
     assert app.test_client().get("/staff/outbox").status_code in (302, 401)  # signed out: to the sign-in
+
+
+def test_a_phone_typed_any_way_in_a_body_or_an_error_is_masked_on_the_page(app, make_receipt, session):
+    make_receipt(told=True)
+    message = session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id)).first()
+    message.body = "市民留言：请回电 138 1234 5678，或幺三八.一二三四.五六七八，座机 (0574) 6234 5678"
+    message.status, message.last_error = "dead", "gateway refused 138-1234-5678 / 0574 6234 5678"
+    session.commit()
+    html = signed_in(app, "admin").get("/staff/outbox?status=dead").get_data(as_text=True)
+    for typed in ("138 1234 5678", "一二三四", "6234 5678", "138-1234-5678"):
+        assert typed not in html, typed
+    assert html.count("138****5678") >= 3 and html.count("0574****5678") == 2
