@@ -4,8 +4,10 @@ A citizen who does not want a number read by a machine (or who simply types as t
 writes 幺三八 1234 5678, 138.1234.5678, 138/1234/5678, (0574)6234-5678, a number split over two
 lines, in full-width, Arabic-Indic or circled digits, or in capital numerals (壹叁捌). Patterns
 for numbers therefore run on `view(text)`: the same text one character for one, where every
-digit-like character is an ASCII digit and every separator is GAP, so a span found in the view
-names the same characters of the original, and a pattern allows `GAPS` between two digits.
+digit is an ASCII digit, every Chinese numeral a full-width digit and every separator is GAP, so
+a span found in the view names the same characters of the original, and a pattern allows
+`GAPS` between two digits (`spaced`). A Chinese numeral stays apart from a digit in the view
+because only a digit (HARD) ends a number: 13812345678一直没人接 holds a phone, 138123456789 not.
 
 Digit-like: every Unicode digit (unicodedata.digit: full-width, Arabic-Indic, Devanagari,
 mathematical, superscript, circled ①, keycap 1️⃣ with its marks as separators) and the Chinese
@@ -24,7 +26,10 @@ import unicodedata
 
 GAP = "_"
 GAPS = GAP + "*"  # put between two digits of a pattern run on view()
-DIGIT = "[0-9]"
+DIGIT = "[0-9０-９]"  # a digit or a numeral
+HARD = "[0-9]"  # a digit of any digit set, not a numeral: what a number may not run into
+_SOFT = str.maketrans("0123456789", "０１２３４５６７８９")
+_ASCII = str.maketrans("０１２３４５６７８９", "0123456789")
 
 CHINESE = {**{c: str(i) for i, c in enumerate("〇一二三四五六七八九")}, "零": "0", "幺": "1", "两": "2",
            "兩": "2", "洞": "0", "拐": "7",
@@ -38,7 +43,7 @@ _FOLD.update({0xFF41 + i: chr(ord("a") + i) for i in range(26)})
 
 def _viewed(char: str) -> str:
     if char in CHINESE:
-        return CHINESE[char]
+        return CHINESE[char].translate(_SOFT)
     value = unicodedata.digit(char, None)
     if value is not None:
         return str(value)
@@ -51,8 +56,8 @@ _CACHE: dict[str, str] = {}
 
 
 def view(text: str) -> str:
-    """`text` one character for one: digit-likes as ASCII digits, separators as GAP, full-width
-    letters as ASCII, everything else as it is."""
+    """`text` one character for one: digits as ASCII digits, Chinese numerals as full-width
+    digits, separators as GAP, full-width letters as ASCII, everything else as it is."""
     out = []
     for char in text:
         viewed = _CACHE.get(char)
@@ -64,7 +69,7 @@ def view(text: str) -> str:
 
 def digits(text: str) -> str:
     """The digits of a number however it was typed: 幺三八 1234-5678 → 13812345678."""
-    return "".join(c for c in view(text) if c.isdigit() and c.isascii())
+    return "".join(c for c in view(text) if c.isdigit()).translate(_ASCII)
 
 
 def is_digit_like(char: str) -> bool:
@@ -73,13 +78,13 @@ def is_digit_like(char: str) -> bool:
 
 
 def spaced(pattern: str) -> str:
-    """A pattern of digits (character classes and literals, each one character) with GAPS
-    allowed between any two of them: spaced("1[3-9]") reads 1_*[3-9]."""
+    """A pattern of digits (classes and literals, each one character) that a numeral matches
+    too, with GAPS allowed between any two of them: spaced("1[3-9]") reads [1１]_*[3-9３-９]."""
     tokens = re.findall(r"\[[^\]]*\]|.", pattern)
-    return GAPS.join(tokens)
+    return GAPS.join("[" + t.strip("[]") + t.strip("[]").translate(_SOFT) + "]" for t in tokens)
 
 
-_RUN = re.compile(r"[0-9](?:" + GAPS + r"[0-9])*")
+_RUN = re.compile(DIGIT + "(?:" + GAPS + DIGIT + ")*")
 
 
 def long_runs(text: str, longer_than: int = 6) -> list[tuple[int, int]]:

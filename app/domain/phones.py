@@ -15,7 +15,7 @@ a local number without its area code (6234 5678) counts once a word such as 电�
 import re
 import unicodedata
 
-from app.domain.numerals import DIGIT, GAPS, digits, spaced, view
+from app.domain.numerals import DIGIT, GAPS, HARD, digits, spaced, view
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE = re.compile(r"^(010|02\d|0[3-9]\d{2})([2-9]\d{6,7})$")
@@ -65,15 +65,18 @@ def masked(number: str | None) -> str:
 
 _AREA = "(?:" + "|".join(spaced(a) for a in ("010", "02[0-9]", "0[3-9][0-9][0-9]")) + ")"
 _ABROAD = "(?:" + spaced("00") + GAPS + ")?" + spaced("86") + GAPS  # +86 / 0086 / 86 (the + is a gap)
-_LOCAL = "[2-9](?:" + GAPS + DIGIT + "){6,7}"
+_LOCAL = spaced("[2-9]") + "(?:" + GAPS + DIGIT + "){6,7}"
+_NO_DATE = "(?!(?:19|20)[0-9]{2}_+[0-9]{1,2}_+[0-9]{1,2}(?![0-9]))"  # 热线 2026-11-03 is a date
+_ALONE = "(?<!" + HARD + ")", "(?!" + HARD + ")"  # a number does not run into more digits
 _IN_TEXT = re.compile("|".join((
     # a mobile, perhaps dialled from abroad
-    "(?<![0-9])(?:" + _ABROAD + ")?" + spaced("1[3-9]") + "(?:" + GAPS + DIGIT + "){9}(?![0-9])",
+    _ALONE[0] + "(?:" + _ABROAD + ")?" + spaced("1[3-9]") + "(?:" + GAPS + DIGIT + "){9}" + _ALONE[1],
     # a landline with its area code, or dialled from abroad without the area code's 0
-    "(?<![0-9])(?:" + _AREA + "|" + _ABROAD + spaced("[1-9]") + "(?:" + GAPS + DIGIT + "){1,2})" + GAPS
-    + _LOCAL + "(?![0-9])",
+    _ALONE[0] + "(?:" + _AREA + "|" + _ABROAD + spaced("[1-9]") + "(?:" + GAPS + DIGIT + "){1,2})" + GAPS
+    + _LOCAL + _ALONE[1],
     # a local number (7 or 8 digits) told as a phone: 电话 6234 5678, 座机：6234567
-    "(?i:电话|手机|座机|固话|号码|联系|热线|致电|拨打|来电|tel|phone|call)[^0-9]{0,6}?(" + _LOCAL + ")(?![0-9])",
+    "(?i:电话|手机|座机|固话|号码|联系|热线|致电|拨打|来电|tel|phone|call)[^0-9０-９]{0,6}?(" + _NO_DATE + _LOCAL + ")"
+    + _ALONE[1],
 )))
 # A long run of hex digits with a letter (a request id, a hash, a uuid) or a 0x address is
 # no number someone typed: a phone's digits inside it stay (a log line keeps its request id).
