@@ -169,6 +169,23 @@ def flags(text: str) -> tuple[Span, ...]:
     return _merged(found)
 
 
+def marked(text: str, masked: tuple[Span, ...], flagged: tuple[Span, ...] = ()) -> list[tuple[str, str, str]]:
+    """`text` cut into (piece, "masked" / "flag" / "", kind) for a page to mark what was masked
+    and what is flagged; a flag overlapping a masked span gives way to it."""
+    spans = sorted([(s, "masked") for s in masked] + [(s, "flag") for s in flagged], key=lambda p: p[0].start)
+    out, at = [], 0
+    for span, how in spans:
+        if span.start < at:
+            continue
+        if span.start > at:
+            out.append((text[at:span.start], "", ""))
+        out.append((text[span.start:span.end], how, span.kind))
+        at = span.end
+    if at < len(text):
+        out.append((text[at:], "", ""))
+    return out
+
+
 def redact(text: str, citizen_name: str | None = None, staff_names: list[str] = ()) -> Redacted:
     """Mask what identifies a person in `text`; redacting a redacted text changes nothing.
 
