@@ -84,12 +84,13 @@ def spaced(pattern: str) -> str:
     return GAPS.join("[" + t.strip("[]") + t.strip("[]").translate(_SOFT) + "]" for t in tokens)
 
 
-_RUN = re.compile(DIGIT + "(?:" + GAPS + DIGIT + ")*")
+# A colon is no gap in a number (a time would be one), but a reader should see 138:1234:5678.
+_RUN = re.compile(DIGIT + "(?:[" + GAP + ":：]*" + DIGIT + ")*")
 
 
 def long_runs(text: str, longer_than: int = 6) -> list[tuple[int, int]]:
-    """Where `text` holds more than `longer_than` digit-likes in a row (separators between them
-    allowed): what a reader should look at before a text goes public."""
+    """Where `text` holds more than `longer_than` digit-likes in a row (separators and colons
+    between them allowed): what a reader should look at before a text goes public."""
     viewed = view(text)
     return [(m.start(), m.end()) for m in _RUN.finditer(viewed)
             if sum(c.isdigit() for c in m.group()) > longer_than]

@@ -77,7 +77,9 @@ _TOLD = re.compile(r"(?:我叫|名叫|叫做|姓名|联系人|经办人|署名|�
 # What may be a name, flagged and not masked: "我是王小明", "王小明说".
 _MAYBE_NAME = re.compile(r"(?:(?<=我是)|(?<=工作人员)|(?<=同志))(" + _SURNAMES + r"[\u4e00-\u9fa5]{1,2})"
                          r"|(" + _SURNAMES + r"[\u4e00-\u9fa5]{1,2})(?=说|表示|告诉|答复|回复|称)")
-_DATE = re.compile(DIGIT + "{4}" + GAP + DIGIT + "{1,2}" + GAP + DIGIT + "{1,2}")  # 2026-11-03, 2026.11.3
+# 2026-11-03, 2026.11.3, 2026-11-03 14:30(:00): a date, perhaps with its time, is no one's number
+_DATE = re.compile(DIGIT + "{4}" + GAP + DIGIT + "{1,2}" + GAP + DIGIT + "{1,2}(?:" + GAP + "+" + DIGIT + "{1,2}[:：]"
+                   + DIGIT + "{2}(?:[:：]" + DIGIT + "{2})?)?")
 _GROUPED = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?")  # 1,500,000 is money
 
 

@@ -254,4 +254,6 @@ def test_what_is_left_in_clear_that_looks_like_a_number_or_a_name_is_flagged():
     found = [(text[s.start:s.end], s.kind) for s in flags(text)]
     assert ("2013812345678", "digits") in found and ("刘德华", "name") in found
     assert not any("2026" in piece or "1,500" in piece for piece, _ in found)
-    assert flags(redact("电话13812345678，2026年11月3日，3栋楼200米").text) == ()
+    assert flags(redact("电话13812345678，2026年11月3日，3栋楼200米，2026-11-03 14:30:00到场").text) == ()
+    colons = redact("电话138:1234:5678").text  # no gap in a number (a time would be one), but flagged
+    assert [colons[s.start:s.end] for s in flags(colons)] == ["138:1234:5678"]
