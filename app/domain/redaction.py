@@ -47,6 +47,9 @@ _FOLD.update({0x3000: ord(" "), 0xFF0B: ord("+"), 0xFF08: ord("("), 0xFF09: ord(
 
 _ID_CARD = re.compile("(?<!" + HARD + ")(" + spaced("[1-9]") + "(?:" + GAPS + DIGIT + "){16}" + GAPS
                       + "(?:" + DIGIT + "|[Xx]))(?![0-9A-Za-z])")
+# The first-generation card, still in old files: 6 area digits, YYMMDD, 3 more; masked when its
+# date is real (no check character to go by).
+_OLD_ID_CARD = re.compile("(?<!" + HARD + ")(" + spaced("[1-9]") + "(?:" + GAPS + DIGIT + "){14})(?!" + HARD + ")")
 
 _NUM = r"[0-9]+(?:-[0-9]+)*"
 _STREET = r"(?:路|街|大道|巷|弄|村|社区|小区|花园|公寓|新村|苑|府|城|广场)"
@@ -80,6 +83,9 @@ _MAYBE_NAME = re.compile(r"(?:(?<=我是)|(?<=工作人员)|(?<=同志))(" + _SU
 # 2026-11-03, 2026.11.3, 2026-11-03 14:30(:00): a date, perhaps with its time, is no one's number
 _DATE = re.compile(DIGIT + "{4}" + GAP + DIGIT + "{1,2}" + GAP + DIGIT + "{1,2}(?:" + GAP + "+" + DIGIT + "{1,2}[:：]"
                    + DIGIT + "{2}(?:[:：]" + DIGIT + "{2})?)?")
+# Eleven digits or numerals with at most one other character between each two (1啊3啊8…): a number
+# typed to slip past; not a date and time written out (2026年11月3日14时30分).
+_SCATTERED = re.compile(DIGIT + "(?:(?:" + GAPS + "|[^0-9０-９" + GAP + "年月日时分秒号点])" + DIGIT + "){10,}")
 _GROUPED = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?")  # 1,500,000 is money
 
 
@@ -120,12 +126,15 @@ def id_check_char(first17: str) -> str:
 
 def looks_like_id(digits: str) -> bool:
     """Whether 18 characters (no separators) read as an ID: a real birth date or a right check."""
+    return _real_date(digits[6:14]) or id_check_char(digits[:17]) == digits[17].upper()
+
+
+def _real_date(yyyymmdd: str) -> bool:
     try:
-        born = date(int(digits[6:10]), int(digits[10:12]), int(digits[12:14]))
+        born = date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:8]))
     except ValueError:
-        born = None
-    real_date = born is not None and 1900 <= born.year <= 2100
-    return real_date or id_check_char(digits[:17]) == digits[17].upper()
+        return False
+    return 1900 <= born.year <= 2100
 
 
 def _names(viewed: str, names: list[str], kind: str) -> list[Span]:
@@ -144,6 +153,8 @@ def find_spans(text: str, citizen_name: str | None = None, staff_names: list[str
     found = [Span(start, end, "phone") for start, end in phones.find_in_text(text)]
     found += [Span(m.start(1), m.end(1), "id_card") for m in _ID_CARD.finditer(viewed)
               if looks_like_id(digits(m.group(1)) + ("X" if m.group(1)[-1] in "Xx" else ""))]
+    found += [Span(m.start(1), m.end(1), "id_card") for m in _OLD_ID_CARD.finditer(viewed)
+              if _real_date("19" + digits(m.group(1))[6:12])]
     found += [Span(start, end, kind) for start, end, kind in handles.find(text, folded)]
     found += [Span(m.start(1), m.end(1), "address") for pattern in _ADDRESSES for m in pattern.finditer(folded)]
     found += [Span(m.start(1), m.end(1), "name") for pattern in (_HONORIFIC, _TOLD) for m in pattern.finditer(folded)]
@@ -162,10 +173,12 @@ def _masked(piece: str, kind: str) -> str:
 
 def flags(text: str) -> tuple[Span, ...]:
     """What in an already redacted `text` may still name a person, for the lead to look at: a run
-    of more than six digits or numerals in clear ("digits"; not a date, not grouped money), a
-    name-like word after 我是 or before 说 ("name")."""
+    of more than six digits or numerals in clear, or eleven with one other character between
+    each two ("digits"; not a date and time, not grouped money), a name-like word after 我是 or
+    before 说 ("name")."""
     viewed, folded = view(text), fold(text)
-    found = [Span(start, end, "digits") for start, end in long_runs(text)
+    runs = long_runs(text) + [m.span() for m in _SCATTERED.finditer(viewed)]
+    found = [Span(start, end, "digits") for start, end in runs
              if not _DATE.fullmatch(viewed[start:end]) and not _GROUPED.fullmatch(folded[start:end])]
     found += [Span(m.start(m.lastindex), m.end(m.lastindex), "name") for m in _MAYBE_NAME.finditer(folded)]
     return _merged(found)

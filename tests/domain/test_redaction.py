@@ -257,3 +257,11 @@ def test_what_is_left_in_clear_that_looks_like_a_number_or_a_name_is_flagged():
     assert flags(redact("电话13812345678，2026年11月3日，3栋楼200米，2026-11-03 14:30:00到场").text) == ()
     colons = redact("电话138:1234:5678").text  # no gap in a number (a time would be one), but flagged
     assert [colons[s.start:s.end] for s in flags(colons)] == ["138:1234:5678"]
+    scattered = "1啊3啊8啊1啊2啊3啊4啊5啊6啊7啊8"  # typed to slip past every pattern
+    assert [scattered[s.start:s.end] for s in flags(scattered)] == [scattered]
+    assert flags("于2026年11月3日14时30分到场，第一条第二条第三条第四条第五条第六条") == ()
+
+
+def test_a_first_generation_id_number_with_a_real_date_is_masked():
+    assert redact("旧身份证 330281 900101 123。").text == "旧身份证 ＊＊＊＊＊＊ ＊＊＊＊＊＊ ＊＊＊。"
+    assert redact("订单 330281901301123。").text == "订单 330281901301123。"  # month 13: no one's birthday
