@@ -59,10 +59,11 @@ _ADDRESSES = (
     # a street word, then a number: 南雷南路123号, 新建路45弄6号302室, 阳光小区5-302
     re.compile(_STREET + r"(" + _NUM + r"(?:弄|号)(?:" + _NUM + r"号)?(?:" + _DOOR + r")?|" + _NUM
                + r"(?=[^0-9年月日号点时分秒个米元岁人栋幢楼层天周次条辆家户块棵根盏路班级期]|$))"),
-    # a door: 3幢2单元501室, 5号楼302室, 2单元601 (a building alone, 3栋楼, is a count)
-    re.compile(r"(" + _NUM + r"(?:幢|栋|号楼|座)" + _NUM + r"单元(?:" + _NUM + r"室?)?"
-               r"|" + _NUM + r"(?:幢|栋|号楼|座)" + _NUM + r"室?(?=[^0-9楼层米个]|$)"
-               r"|" + _NUM + r"单元" + _NUM + r"室?|[0-9]{3,4}室)"),
+    # a door: 3幢2单元501室, 5号楼302室, 2单元601 (a building alone, 3栋楼, is a count); a
+    # number starts where its digits (and dashes) start, else 5000 digits are tried 5000 times
+    re.compile(r"((?<![0-9-])" + _NUM + r"(?:幢|栋|号楼|座)" + _NUM + r"单元(?:" + _NUM + r"室?)?"
+               r"|(?<![0-9-])" + _NUM + r"(?:幢|栋|号楼|座)" + _NUM + r"室?(?=[^0-9楼层米个]|$)"
+               r"|(?<![0-9-])" + _NUM + r"单元" + _NUM + r"室?|[0-9]{3,4}室)"),
 )
 
 # The hundred commonest surnames and the compound ones: a "王先生" is a person, a "卖菜阿姨" not.
