@@ -14,10 +14,10 @@ from datetime import datetime, timezone
 
 from flask import current_app, g, has_request_context, request
 
+from app.domain import phones
+
 REQUEST_LOGGER = "yima.request"
 USER_ENVIRON = "yima.user_id"  # the staff user a request ran as, for the server's access line
-_PHONE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
-_LANDLINE = re.compile(r"(?<!\d)(010|02\d|0[3-9]\d{2})-?[2-9]\d{2,3}(\d{4})(?!\d)")  # 0574****5678
 _TOKEN_PATH = re.compile(r"/+t/+[^/\s?#\"'<>]+")  # /t/<token>, //t//<token>: any number of slashes
 # A tracking token's shape as a whole path segment, whatever the path around it looks like
 # (a request id is never preceded by a slash, so it is kept).
@@ -31,11 +31,11 @@ _FIELDS = ("request_id", "method", "path", "status", "duration_ms", "user_id")
 
 
 def redact(text: str) -> str:
-    """Mask phone numbers (138****5678, 0574****5678), tracking tokens in paths and secret-looking fields."""
-    text = _LANDLINE.sub(r"\1****\2", _PHONE.sub(r"\1****\2", text))
+    """Mask tracking tokens in paths, phone numbers however typed (138****5678, 0574****5678: the
+    one pattern of app/domain/phones.py) and secret-looking fields."""
     text = _TOKEN_PATH.sub("/t/…", text)
-    text = _TOKEN_SEGMENT.sub("…", text)
-    return _SECRET_FIELD.sub(r"\1\2***", text)
+    text = _TOKEN_SEGMENT.sub("…", text)  # before phones: a token's digits go with the token
+    return _SECRET_FIELD.sub(r"\1\2***", phones.mask_in_text(text))
 
 
 def redact_path(path: str) -> str:

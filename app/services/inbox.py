@@ -121,7 +121,8 @@ def counts_by_status(session: Session, user: User) -> dict[CaseState, int]:
 
 
 class ExportRow(NamedTuple):
-    """One case of an inbox export, its phone masked unless the phone policy allows it.
+    """One case of an inbox export, its phone masked (in its column and in the text) unless the
+    phone policy allows it.
 
     A tuple, not a frozen dataclass: made once per exported row, it costs a third as much."""
 
@@ -142,7 +143,8 @@ class ExportRow(NamedTuple):
 
 
 def export_rows(session: Session, user: User, query: sa.Select, lang: str, unmasked: frozenset[int]):
-    """The rows of an inbox export, streamed; only the cases in `unmasked` show a full phone."""
+    """The rows of an inbox export, streamed; only the cases in `unmasked` show a full phone, in
+    its column or in the citizen's text and place (app/domain/phones.py finds it there)."""
     cases = query.subquery()
     # An English export names units and matters as the English pages do: in English where named.
     unit_name = sa.func.coalesce(sa.func.nullif(OrgUnit.name_en, ""), OrgUnit.name) if lang == "en" else OrgUnit.name
@@ -163,9 +165,13 @@ def export_rows(session: Session, user: User, query: sa.Select, lang: str, unmas
     for row in session.execute(rows.execution_options(yield_per=2000)):
         (case_id, code, created, kind, category, channel, poster, unit, status, due, text, location,
          name, phone, photos) = row
+        if case_id in unmasked:
+            shown = phones.shown(phone)
+        else:  # masked: the phone the citizen typed into their words too, however typed
+            shown, text = mask_phone(phone), phones.mask_in_text(text or "")
+            location = phones.mask_in_text(location or "")
         yield ExportRow(code, _aware(created), kind, category or "", channel, poster or "", unit, status,
-                        _aware(due), text, location, name or "",
-                        (phones.shown(phone) if case_id in unmasked else mask_phone(phone)) or "", photos)
+                        _aware(due), text, location, name or "", shown or "", photos)
 
 
 def reveal_for_export(session: Session, user: User, query: sa.Select, now: datetime,

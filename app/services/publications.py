@@ -15,29 +15,41 @@ from app.domain.deadlines import Clocks
 from app.domain.policy import PubStep, publication_refusal
 from app.domain.publication import PubState
 from app.domain.workflow import Role
-from app.domain.redaction import Redacted, redact
+from app.domain.redaction import Redacted, Span, flags, redact
 from app.models import Suggestion, User
 from app.models_publication import Publication
 from app.services.audit import record_audit
 from app.services.errors import NotFound, Refused
 
 _ROLE_NOTE = re.compile(r"[（(][^）)]*[）)]")  # "李强（负责人）": the role in brackets is no name
+_UNIT_WORD = re.compile(r"(?:局|街道|镇|乡|村|社区|中心|办|委|所|站|队|院|厅|处|科)$")
 
 
-def staff_names(case: Suggestion) -> list[str]:
-    """The names of the staff who acted on the case or answered it: masked in what is published.
+def staff_names(case: Suggestion, *also: User) -> list[str]:
+    """The names of every staff member of the units the case went through (the unit holding it,
+    each unit it was forwarded from or to, each unit that answered), of anyone who acted on it,
+    and of `also` (the lead reviewing): masked in what is published, whoever wrote them.
 
-    A display name reads "阳明街道 王芳": the person is its last word (the unit stays readable)."""
-    people = [e.actor for e in case.events if e.actor is not None] + [case.assignee]
+    A display name reads "阳明街道 王芳": the person is what follows the unit's name."""
     session = object_session(case)
-    people += [session.get(User, r.author_id) for r in case.replies if r.author_id] if session else []
-    names = {_person(user.display_name) for user in people if user is not None}
-    return sorted(n for n in names if n)
+    people = [e.actor for e in case.events if e.actor is not None] + [case.assignee, *also]
+    units = {case.unit_id} | {r.unit_id for r in case.replies}
+    units |= {u for e in case.events for u in (e.from_unit_id, e.to_unit_id) if u is not None}
+    if session is not None:
+        people += [session.get(User, r.author_id) for r in case.replies if r.author_id]
+        people += session.scalars(sa.select(User).where(User.unit_id.in_(units))).all()
+    names = {name for user in people if user is not None for name in _person(user)}
+    return sorted(n for n in names if len(n) >= 2)
 
 
-def _person(display_name: str) -> str:
-    words = _ROLE_NOTE.sub("", display_name or "").split()
-    return words[-1] if words else ""
+def _person(user: User) -> set[str]:
+    """Who a display name names: its last word ("阳明街道 王芳"), and all of it after the unit
+    when the name itself was typed apart ("阳明街道 欧阳 娜娜")."""
+    words = _ROLE_NOTE.sub("", user.display_name or "").split()
+    unit = user.unit.name if user.unit is not None else ""
+    if len(words) > 1 and (words[0] == unit or unit.endswith(words[0]) or _UNIT_WORD.search(words[0])):
+        words = words[1:]
+    return {words[-1], "".join(words)} if words else set()
 
 
 DECISION_PARTS = ("claim", "facts", "decision", "basis")  # a complaint's written decision (Art. 32)
@@ -63,13 +75,32 @@ class Draft:
     answer_redacted: Redacted
 
 
-def draft_of(case: Suggestion, heads: Optional[Mapping[str, str]] = None) -> Draft:
+def draft_of(case: Suggestion, *readers: User, heads: Optional[Mapping[str, str]] = None) -> Draft:
     """The case's question and latest answer, original and redacted (the citizen's own name and
-    the names of the staff of the case masked too); `heads` name a decision's parts."""
+    the names of the staff of the units involved, `readers` among them, masked too); `heads`
+    name a decision's parts."""
     answer = answer_text(case.replies[-1], heads) if case.replies else ""
-    names = staff_names(case)
+    names = staff_names(case, *readers)
     return Draft(case.text, answer, redact(case.text, case.citizen_name, names),
                  redact(answer, case.citizen_name, names))
+
+
+@dataclass(frozen=True)
+class Flagged:
+    """What in the texts about to be published may still name a person: (text, kind) of each
+    flag, and each text's flags as spans, for the page to mark."""
+
+    pieces: tuple[tuple[str, str], ...]
+    question: tuple[Span, ...]
+    answer: tuple[Span, ...]
+
+
+def flagged(question: str, answer: str) -> Flagged:
+    """The flags of app/domain/redaction.py's flags() in a question and an answer as redacted."""
+    in_question, in_answer = flags(question or ""), flags(answer or "")
+    pieces = [(question[f.start:f.end], f.kind) for f in in_question]
+    pieces += [(answer[f.start:f.end], f.kind) for f in in_answer]
+    return Flagged(tuple(pieces), in_question, in_answer)
 
 
 def _check(actor, case, step: PubStep, found) -> None:
@@ -86,7 +117,7 @@ def propose(session: Session, case: Suggestion, actor: User, now: datetime, cloc
     _check(actor, case, PubStep.PROPOSE, found)
     if not case.replies:
         raise Refused("pub_state")
-    reply, texts = case.replies[-1], draft_of(case, heads)
+    reply, texts = case.replies[-1], draft_of(case, actor, heads=heads)
     filed = clocks.calendar.local_date(case.created_at)
     replied = clocks.calendar.local_date(reply.at)
     values = dict(status=PubState.PROPOSED.value, question=texts.question_redacted.text,
@@ -106,21 +137,32 @@ def propose(session: Session, case: Suggestion, actor: User, now: datetime, cloc
     return found
 
 
+def final_texts(found: Publication, reader: User, question: str, answer: str) -> tuple[str, str]:
+    """The question and answer as they would be published from the lead's edit: redacted once
+    more, with the names of the units' staff and the reader's."""
+    names = staff_names(found.case, reader)
+    return (redact((question or "").strip(), found.case.citizen_name, names).text,
+            redact((answer or "").strip(), found.case.citizen_name, names).text)
+
+
 def approve(session: Session, found: Publication, actor: User, now: datetime, question: str,
-            answer: str) -> Publication:
+            answer: str, flags_seen: bool = False) -> Publication:
     """Publish the texts as the lead edited them, redacted once more: a phone typed back in
-    while editing is masked all the same."""
+    while editing is masked all the same. What is still flagged (a long run of digits, a name
+    told) is published only once the lead said they read it (`flags_seen`): approving blind
+    is what published numbers the machine could not see."""
     _check(actor, found.case, PubStep.APPROVE, found)
-    names = staff_names(found.case)
-    question = redact((question or "").strip(), found.case.citizen_name, names).text
-    answer = redact((answer or "").strip(), found.case.citizen_name, names).text
+    question, answer = final_texts(found, actor, question, answer)
     if not question or not answer:
         raise Refused("pub_empty")
+    if flagged(question, answer).pieces and not flags_seen:
+        raise Refused("pub_flags")
     found.question, found.answer = question, answer
     found.status, found.approved_by_id, found.approved_at, found.changed_at = (
         PubState.PUBLISHED.value, actor.id, now, now)
+    seen = len(flagged(question, answer).pieces)
     record_audit(session, now, "publication_approved", actor=actor, target=f"publication:{found.id}",
-                 detail=f"case:{found.case_id}")
+                 detail=f"case:{found.case_id}" + (f" flags_seen:{seen}" if seen else ""))
     session.flush()
     return found
 

@@ -43,6 +43,8 @@ REFUSED = {
     "consent": _l("The citizen did not agree to publication: this case cannot be proposed for the public board."),
     "pub_state": _l("This answer is not waiting for this step (already proposed, published or withdrawn)."),
     "pub_empty": _l("The published question and answer may not be empty."),
+    "pub_flags": _l("Some parts may still name a person (listed above): edit them out, or tick the box to say "
+                    "you read them and they name no one."),
 }
 # A refusal that comes from the case's state or clock answers 409 (try again later, or not at all).
 CONFLICTING = frozenset({"state", "window", "once", "pending", "no_request"})

@@ -69,6 +69,8 @@ class PublicationForm(Form):
     question = TextAreaField(_l("Question as published"), filters=[clean_text],
                              validators=[Optional(), Length(max=LONG)])
     answer = TextAreaField(_l("Answer as published"), filters=[clean_text], validators=[Optional(), Length(max=LONG)])
+    # Shown only when something is flagged (app/services/publications.py approve).
+    flags_seen = BooleanField(_l("I have read the flagged parts: they name no one"))
 
 
 class CounterCaseForm(FilingForm):

@@ -27,7 +27,9 @@ def live_server(app):
     server = make_server("127.0.0.1", 0, lambda environ, start: holder["app"](environ, start), threaded=True)
     base = f"http://127.0.0.1:{server.server_port}"
     holder["app"] = create_app({
-        **{k: app.config[k] for k in ("TESTING", "SECRET_KEY", "SQLALCHEMY_DATABASE_URI")},
+        # SCAN_BATCH as the test app has it: a poster scan is written as its own request ends, not
+        # by whichever request comes 5 s later (a staff POST then waits on its own write lock).
+        **{k: app.config[k] for k in ("TESTING", "SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "SCAN_BATCH")},
         "PUBLIC_BASE_URL": base,
         "RATELIMIT_STORAGE_URI": "memory://",
     })

@@ -9,9 +9,8 @@ import logging
 import re
 
 from app.core.logs import JsonFormatter, RedactFilter, RequestContextFilter
+from app.domain import phones
 
-PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
-LANDLINE = re.compile(r"(?<!\d)(010|02\d|0[3-9]\d{2})-?[2-9]\d{6,7}(?!\d)")
 TOKEN_PATH = re.compile(r"/t/[A-Za-z0-9_-]{16,}")
 SECRET_FIELD = re.compile(r"(?i)\b(password|pin|token|submission_key)\b\"?'?\s*[:=]\s*\"?'?[^\s\"'&*]")
 
@@ -25,10 +24,11 @@ def secrets_of_the_run() -> tuple[str, ...]:
 
 
 def find_leaks(lines, secrets=()) -> list[str]:
-    """The lines holding a full phone number, a tracking token, a secret field or a known secret."""
+    """The lines holding a full phone number (however typed: the pattern redaction and the log
+    filter use), a tracking token, a secret field or a known secret."""
     found = []
     for line in lines:
-        if (PHONE.search(line) or LANDLINE.search(line) or TOKEN_PATH.search(line) or SECRET_FIELD.search(line)
+        if (phones.find_in_text(line) or TOKEN_PATH.search(line) or SECRET_FIELD.search(line)
                 or any(secret in line for secret in secrets)):
             found.append(line)
     return found

@@ -97,3 +97,38 @@ def test_redaction_masks_landlines_too():
     landline = "0574" + "62345678"  # built, never a literal
     assert redact(f"座机 {landline[:4]}-{landline[4:]}，或 {landline}。") == "座机 0574****5678，或 0574****5678。"
     assert find_leaks([f"citizen phone {landline}"]) and find_leaks([f"phone 010-{'6234567'}"])
+
+
+# Built, never literal: the run's own leak scan reads this file's log lines, not its source.
+_MOBILE = "1" + "3812345678"
+_TYPED = [
+    "138 1234 5678", "138  1234  5678", "138.1234.5678", "138/1234/5678", "138\n1234\n5678", "(138)1234-5678",
+    "１３８１２３４５６７８", "١٣٨١٢٣٤٥٦٧٨", "幺三八一二三四五六七八", "壹叁捌壹贰叁肆伍陆柒捌", "+86 138 1234 5678",
+    "138\u200b1234\u200b5678", "0574 6234 5678", "(0574)62345678", "０５７４－６２３４５６７８",
+]
+
+
+def test_the_filter_masks_a_phone_however_it_is_typed_as_redaction_does():
+    from app.domain import phones
+
+    for typed in _TYPED:
+        line = _formatted("citizen wrote %s today", typed)
+        assert phones.find_in_text(typed), typed  # the one pattern sees it ...
+        assert not phones.find_in_text(line) and find_leaks([line]) == [], (typed, line)  # ... and none is left
+        assert "****5678" in line, line
+
+
+def test_the_scan_sees_what_the_old_narrow_pattern_missed():
+    for typed in ("138 1234 5678", "138-1234-5678", "幺三八 1234 5678", "0574 6234 5678"):
+        assert find_leaks([f"citizen phone {typed}"]), typed
+
+
+def test_digits_inside_a_request_id_or_a_hex_token_are_kept():
+    for request_id in (f"9f{_MOBILE}abcdef0123456789ab", f"{_MOBILE}deadbeefcafe0000",
+                       f"9f{_MOBILE[:6]}-{_MOBILE[6:]}-4abc-8def-0123456789ab"):
+        assert redact(f"request {request_id} done") == f"request {request_id} done", request_id
+        assert find_leaks([f"request {request_id} done"]) == []
+    assert redact("at 0x7f" + _MOBILE) == "at 0x7f" + _MOBILE  # a memory address in a traceback
+    assert redact("Tel" + _MOBILE) == "Tel138****5678"  # letters before it are no token
+    stamp = "2026-12-07T13:45:12.123+00:00"  # a log line's own time never reads as a number
+    assert redact(stamp) == stamp and find_leaks([stamp]) == []

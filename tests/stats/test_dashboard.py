@@ -108,3 +108,17 @@ def test_supervision_lists_overdue_cases_and_urges_them(app, staff, make_case, s
     unit_page = supervisor.get(f"/staff/units/{session.get(Suggestion, late).unit_id}")
     assert unit_page.status_code == 200 and f"/staff/cases/{late}" in unit_page.get_data(as_text=True)
     assert signed_in(app, "yangming").get("/staff/supervision").status_code == 404
+
+
+def test_a_masked_export_masks_the_phone_the_citizen_typed_into_the_text(app, staff, make_case):
+    make_case(text="请回电 138 1234 5678 或 幺三八.一二三四.五六七八，座机 0574-6234 5678", location="电话13912345678家门口")
+    lead = signed_in(app, "yangming-lead")
+
+    def rows(url):
+        return list(csv.reader(io.StringIO(lead.get(url).get_data(as_text=True).lstrip("\ufeff"))))
+
+    header, masked = rows("/staff/export.csv?status=all")
+    assert masked[10] == "请回电 138****5678 或 138****5678，座机 0574****5678"
+    assert masked[11] == "电话139****5678家门口" and masked[header.index("电话号码")] == "138****5678"
+    _header, shown = rows("/staff/export.csv?status=all&phones=1")  # the lead may see this case's phone in full
+    assert "138 1234 5678" in shown[10] and "13912345678" in shown[11]

@@ -142,3 +142,15 @@ def test_a_message_held_for_quiet_hours_says_until_when(app, make_receipt, sessi
     session.execute(sa.update(OutboxMessage).where(OutboxMessage.id == message_id).values(attempts=2))
     session.commit()
     assert f"将于 {until} 重试" in text_of(admin.get("/staff/outbox"))
+
+
+def test_a_phone_typed_any_way_in_a_body_or_an_error_is_masked_on_the_page(app, make_receipt, session):
+    make_receipt(told=True)
+    message = session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id)).first()
+    message.body = "市民留言：请回电 138 1234 5678，或幺三八.一二三四.五六七八，座机 (0574) 6234 5678"
+    message.status, message.last_error = "dead", "gateway refused 138-1234-5678 / 0574 6234 5678"
+    session.commit()
+    html = signed_in(app, "admin").get("/staff/outbox?status=dead").get_data(as_text=True)
+    for typed in ("138 1234 5678", "一二三四", "6234 5678", "138-1234-5678"):
+        assert typed not in html, typed
+    assert html.count("138****5678") >= 3 and html.count("0574****5678") == 2

@@ -5,6 +5,7 @@ import re
 
 import sqlalchemy as sa
 
+from app.core.db import utcnow
 from app.models import AuditEvent, OrgUnit, Suggestion, User
 from app.models_publication import Publication
 from tests.conftest import hidden_fields
@@ -186,3 +187,46 @@ def test_an_emptied_text_is_refused_with_the_reason_and_nothing_is_published(app
     refused = _post(signed_in(app, "yangming-lead"), pub.id, "approve", question="  ", answer=pub.answer)
     assert refused.status_code == 409 and "不能为空" in text_of(refused)
     assert _publication(session, case.id).status == "proposed"
+
+
+def test_every_staff_member_of_the_unit_and_the_approving_lead_are_masked(app, make_case, session, password_hash):
+    unit = session.scalars(sa.select(OrgUnit).where(OrgUnit.code == "330281-YM")).one()
+    session.add(User(username="ouyang", display_name="阳明街道 欧阳 娜娜", unit=unit, role="handler",
+                     password_hash=password_hash, created_at=utcnow()))
+    session.commit()
+    case = make_case("accepted", kind="suggestion", publish=True, text=QUESTION)
+    body = "经阳明街道欧阳娜娜现场查看，路灯已修复。负责人李 强、王·芳签发，欧阳经理回访。"
+    assert _reply(app, case.id, body=body).status_code == 303
+    pub = _publication(session, case.id)
+    for private in ("欧阳", "娜娜", "李 强", "王·芳"):  # a colleague not on the case, the lead, spaced out
+        assert private not in pub.answer, private
+    assert "路灯已修复" in pub.answer and "阳明街道" in pub.answer
+    html = signed_in(app, "yangming-lead").get(f"/staff/publications/{pub.id}").get_data(as_text=True)
+    assert '<mark class="masked" title="姓名">' in html and '<mark class="masked" title="电话号码">' in html
+
+
+def test_approving_what_is_still_flagged_needs_the_lead_to_say_they_read_it(app, make_case, session):
+    case = make_case("accepted", kind="suggestion", publish=True, text="订单号 2013812345678 的退款没到，我是刘德华。")
+    assert _reply(app, case.id).status_code == 303
+    pub = _publication(session, case.id)
+    lead = signed_in(app, "yangming-lead")
+    page = lead.get(f"/staff/publications/{pub.id}").get_data(as_text=True)
+    assert "公开前请核对" in page and 'name="flags_seen"' in page and '<mark class="flag"' in page
+    blind = _post(lead, pub.id, "approve", question=pub.question, answer=pub.answer)
+    assert blind.status_code == 409 and "仍可能指认个人" in text_of(blind)
+    assert "2013812345678" in text_of(blind)  # listed where the lead decides
+    assert _publication(session, case.id).status == "proposed"
+    seen = _post(lead, pub.id, "approve", question=pub.question, answer=pub.answer, flags_seen="y")
+    assert seen.status_code == 303 and _publication(session, case.id).status == "published"
+    detail = session.scalars(sa.select(AuditEvent.detail).where(AuditEvent.action == "publication_approved")).one()
+    assert "flags_seen:2" in detail
+
+
+def test_editing_the_flagged_parts_out_needs_no_box(app, make_case, session):
+    case = make_case("accepted", kind="suggestion", publish=True, text="订单号 2013812345678 的退款没到。")
+    _reply(app, case.id)
+    pub = _publication(session, case.id)
+    edited = _post(signed_in(app, "yangming-lead"), pub.id, "approve", question="订单的退款没到。", answer=pub.answer)
+    assert edited.status_code == 303 and _publication(session, case.id).status == "published"
+    page = signed_in(app, "yangming-lead").get(f"/staff/publications/{pub.id}").get_data(as_text=True)
+    assert 'name="flags_seen"' not in page
