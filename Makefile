@@ -12,9 +12,12 @@ COMPILED := $(CATALOGS:.po=.mo)
 
 .PHONY: run test setup db serve cluster bench translations clean
 
+# The demo tells people as production does: a notify loop beside the server hands each queued
+# message to its provider (SMS: `log`, kept on /staff/outbox), and stops with it.
 run: setup db
 	@$(FLASK) demo urls
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	@$(FLASK) notify --loop --interval 5 & notifier=$$!; trap 'kill $$notifier 2>/dev/null' EXIT INT TERM; \
+	  $(FLASK) run --host $(HOST) --port $(PORT)
 
 # Production: the same setup and migrations (no demo data), then gunicorn (gunicorn.conf.py).
 serve: setup

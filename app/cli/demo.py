@@ -66,4 +66,8 @@ def urls_command():
         click.echo("\nDemo cases as their citizen sees them (or type the code and PIN at /track):")
     for link in links:
         click.echo(f"  {link.label}: {link.url}  (receipt {link.receipt_code}, PIN {link.pin})")
+    provider = current_app.config["SMS_PROVIDER"]
+    click.echo(f"\nMessages: `make run` sends what the outbox holds every 5 s (citizens' SMS through the "
+               f"{provider!r} provider{': kept, not sent' if provider == 'log' else ''}); "
+               f"the admin reads them at {base}/staff/outbox")
     click.echo("")
