@@ -91,16 +91,8 @@ class Stack:
         self.reader.join(10)
         for pid in [self.nginx_pid, *self.nodes.values()]:
             deadline = time.monotonic() + 10
-            while alive(pid) and time.monotonic() < deadline:
+            while cluster.group_alive(pid) and time.monotonic() < deadline:
                 time.sleep(0.05)
-
-
-def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-        return True
-    except ProcessLookupError:
-        return False
 
 
 @pytest.fixture(scope="module")
@@ -201,7 +193,7 @@ def test_a_node_killed_mid_burst_loses_no_filing_and_is_started_again(stack, ses
     assert sorted(filed) == sorted(texts)  # 100 cases, none lost, none twice
     stack.wait_for(re.compile(rf"the node on port {victim_port} \(pid {victim}\) exited"), 10)
     back = stack.wait_for(re.compile(rf"the node on port {victim_port} is back \(pid (\d+)\)"), 90)
-    assert int(back.group(1)) != victim and alive(int(back.group(1)))
+    assert int(back.group(1)) != victim and cluster.group_alive(int(back.group(1)))
     assert stack.proc.poll() is None  # the stack did not stop
     cookies, fields = citizen_form(stack.listen, "节点重启后再提交一件。")
     assert send(stack.listen, cookies, fields, pictures[0])[0] == 303
@@ -224,5 +216,5 @@ def test_nginx_answers_with_its_own_page_when_no_node_can(stack):
         stack.nodes[port] = int(back.group(1))
     assert request(stack.listen, "GET", "/p/YMQ2K8", {})[0] == 200
     stack.stop()
-    assert not any(alive(pid) for pid in [stack.nginx_pid, *stack.nodes.values()])
+    assert not any(cluster.group_alive(pid) for pid in [stack.nginx_pid, *stack.nodes.values()])  # workers too
     assert cluster.port_free("127.0.0.1", int(stack.listen.rsplit(":", 1)[1])) is None  # free at once
