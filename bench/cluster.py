@@ -343,7 +343,7 @@ def node_kill(stack: launcher.Cluster, code: str, forms_count: int, concurrency:
         started = time.monotonic()
         try:
             status, token = post_form(port, form)
-        except OSError:
+        except (OSError, http.client.HTTPException):  # refused, reset, or an answer cut short by the kill
             status, token = 0, None
         with lock:
             done[0] += 1
